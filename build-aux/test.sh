@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Quickstart, second command: install what is missing, then build and run the whole test
+# suite twice, in a normal build and under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Ends with the line "N passed, N failed" and exits non-zero when anything failed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+build-aux/deps.sh || exit 1
+
+export G_DEBUG=gc-friendly,fatal-warnings
+export GSETTINGS_BACKEND=memory
+export G_SLICE=always-malloc
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+status=0
+logs=()
+run_suite() {
+  local dir=$1 multiplier=$2
+  shift 2
+  echo "=== $dir $*"
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null || { status=1; return; }
+  else
+    meson setup "$dir" "$@" >/dev/null || { status=1; return; }
+  fi
+  ninja -C "$dir" || { status=1; return; }
+  meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier "$multiplier" || status=1
+  logs+=("$dir/meson-logs/testlog.json")
+}
+
+run_suite _build/test 1
+run_suite _build/sanitize 3 -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+python3 build-aux/count-tests.py "${logs[@]}" || status=1
+exit $status
