@@ -158,6 +158,15 @@ static const DgStoreMigration migrations[] = {
     "ALTER TABLE records ADD COLUMN fingerprint TEXT;"
     "CREATE INDEX records_fingerprint ON records (job_id, fingerprint)"
     "  WHERE fingerprint IS NOT NULL;" },
+  { 3, "job run accounting and runner leases",
+    /* Summed model time and duplicate count per job (run record); the lease says which
+     * process runs a job, so a desktop app and a CLI on one database never both run it. */
+    "ALTER TABLE jobs ADD COLUMN model_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN lease_owner TEXT;"
+    "ALTER TABLE jobs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;"
+    /* Failed records are listed (job errors) and retried without scanning good ones. */
+    "CREATE INDEX records_failed ON records (job_id, idx) WHERE status = 'failed';" },
 };
 
 const DgStoreMigration *
