@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dg-crypto"
+
+#include "config.h"
+
+#include <gcrypt.h>
+#include <string.h>
+
+#include "dg-crypto.h"
+
+/**
+ * dg_crypto_init:
+ *
+ * Initialises libgcrypt exactly once. Secure memory is disabled: the Argon2
+ * work area (64 MiB) cannot live there anyway and we never run setuid, so the
+ * only effect of enabling it would be warnings. If another library finished the
+ * initialisation first, we leave its choices alone.
+ */
+void
+dg_crypto_init (void)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      if (gcry_check_version (GCRYPT_VERSION) == NULL)
+        g_error ("libgcrypt is older than %s, the version DataGems was built with", GCRYPT_VERSION);
+      if (!gcry_control (GCRYCTL_INITIALIZATION_FINISHED_P))
+        {
+          gcry_control (GCRYCTL_DISABLE_SECMEM_WARN);
+          gcry_control (GCRYCTL_DISABLE_SECMEM, 0);
+          gcry_control (GCRYCTL_INITIALIZATION_FINISHED, 0);
+        }
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
+void
+dg_crypto_sha256 (const void *data, gsize length, guint8 out[DG_SHA256_LENGTH])
+{
+  dg_crypto_init ();
+  gcry_md_hash_buffer (GCRY_MD_SHA256, out, data, length);
+}
+
+void
+dg_crypto_hmac_sha256 (const void *key, gsize key_length, const void *data, gsize length,
+                       guint8 out[DG_SHA256_LENGTH])
+{
+  gcry_mac_hd_t hd = NULL;
+  size_t out_length = DG_SHA256_LENGTH;
+  gcry_error_t err;
+
+  dg_crypto_init ();
+  err = gcry_mac_open (&hd, GCRY_MAC_HMAC_SHA256, 0, NULL);
+  if (err == 0)
+    err = gcry_mac_setkey (hd, key, key_length);
+  if (err == 0)
+    err = gcry_mac_write (hd, data, length);
+  if (err == 0)
+    err = gcry_mac_read (hd, out, &out_length);
+  gcry_mac_close (hd);
+  /* Only an out-of-memory condition can fail here. */
+  if (err != 0)
+    g_error ("HMAC-SHA256 failed: %s", gcry_strerror (err));
+}
+
+gboolean
+dg_crypto_equal (const void *a, const void *b, gsize length)
+{
+  const volatile guint8 *x = a;
+  const volatile guint8 *y = b;
+  guint8 diff = 0;
+
+  for (gsize i = 0; i < length; i++)
+    diff |= x[i] ^ y[i];
+  return diff == 0;
+}
+
+gboolean
+dg_crypto_str_equal (const char *a, const char *b)
+{
+  const volatile guchar *x = (const guchar *) a;
+  const volatile guchar *y = (const guchar *) b;
+  gsize la, lb;
+  guint diff;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  la = strlen (a);
+  lb = strlen (b);
+  diff = la != lb;
+  /* Walk @a only: the time depends on its length, never on where they differ. */
+  for (gsize i = 0; i < la; i++)
+    diff |= x[i] ^ (i < lb ? y[i] : 0);
+  return diff == 0;
+}
+
+void
+dg_crypto_wipe (void *data, gsize length)
+{
+  volatile guint8 *p = data;
+
+  if (data == NULL)
+    return;
+  for (gsize i = 0; i < length; i++)
+    p[i] = 0;
+}
+
+char *
+dg_base64url_encode (const guint8 *data, gsize length)
+{
+  g_autofree char *standard = g_base64_encode (data, length);
+  GString *out = g_string_sized_new (strlen (standard));
+
+  for (const char *p = standard; *p != '\0' && *p != '='; p++)
+    g_string_append_c (out, *p == '+' ? '-' : *p == '/' ? '_' : *p);
+  return g_string_free (out, FALSE);
+}
+
+/* Value of a base64 digit in either alphabet, or -1. */
+static int
+digit_value (char c, gboolean url_only)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '-')
+    return 62;
+  if (c == '_')
+    return 63;
+  if (!url_only && c == '+')
+    return 62;
+  if (!url_only && c == '/')
+    return 63;
+  return -1;
+}
+
+guint8 *
+dg_base64url_decode (const char *text, gsize *out_length)
+{
+  gsize n;
+  GByteArray *out;
+  guint32 acc = 0;
+  int bits = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (out_length != NULL, NULL);
+
+  n = strlen (text);
+  /* A single leftover digit cannot encode a byte. */
+  if (n % 4 == 1)
+    return NULL;
+  out = g_byte_array_sized_new (n * 3 / 4 + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      int v = digit_value (text[i], TRUE);
+
+      if (v < 0)
+        {
+          g_byte_array_unref (out);
+          return NULL;
+        }
+      acc = (acc << 6) | (guint32) v;
+      bits += 6;
+      if (bits >= 8)
+        {
+          guint8 byte = (guint8) (acc >> (bits - 8));
+
+          g_byte_array_append (out, &byte, 1);
+          bits -= 8;
+          acc &= (1u << bits) - 1;
+        }
+    }
+  *out_length = out->len;
+  return g_byte_array_free (out, FALSE);
+}
+
+guint8 *
+dg_base64_decode_lenient (const char *text, gsize *out_length)
+{
+  GByteArray *out;
+  guint32 acc = 0;
+  int bits = 0;
+
+  g_return_val_if_fail (out_length != NULL, NULL);
+
+  out = g_byte_array_new ();
+  for (const char *p = text != NULL ? text : ""; *p != '\0' && *p != '='; p++)
+    {
+      int v = digit_value (*p, FALSE);
+
+      if (v < 0)
+        continue;
+      acc = (acc << 6) | (guint32) v;
+      bits += 6;
+      if (bits >= 8)
+        {
+          guint8 byte = (guint8) (acc >> (bits - 8));
+
+          g_byte_array_append (out, &byte, 1);
+          bits -= 8;
+          acc &= (1u << bits) - 1;
+        }
+    }
+  *out_length = out->len;
+  return g_byte_array_free (out, FALSE);
+}
