@@ -40,14 +40,21 @@ struct _DgConfig {
   gboolean connected;        /* a CStore endpoint is configured and mock_cstore is off */
 
   /* Secrets (never log these) */
-  char *session_secret;      /* DATAGEN_SESSION_SECRET */
+  char *session_secret;      /* DATAGEN_SESSION_SECRET; dev/test fallback; NULL otherwise (the caller decides) */
+  gboolean session_secret_is_dev_default; /* session_secret is the built-in development constant */
+  /* The three auth values are read as cstore-auth-ts reads them: raw (no $VAR expansion, so the
+   * pepper bytes match other instances) with `??` precedence (a present R1EN_ name hides the legacy
+   * one even when empty). Required (hkey, secret) only in connected mode. */
   char *auth_hkey;           /* R1EN_CSTORE_AUTH_HKEY (legacy EE_CSTORE_AUTH_HKEY) */
   char *auth_secret;         /* R1EN_CSTORE_AUTH_SECRET (legacy EE_CSTORE_AUTH_SECRET): the pepper */
-  char *auth_bootstrap_admin_password; /* R1EN_CSTORE_AUTH_BOOTSTRAP_ADMIN_PWD (legacy names) */
+  char *auth_bootstrap_admin_password; /* R1EN_CSTORE_AUTH_BOOTSTRAP_ADMIN_PWD (legacy _PW, _PWD); blank -> NULL */
 
   /* Ratio1 services */
+  /* CStore: EE_CHAINSTORE_API_HOST(+PORT) > CSTORE_API_HOST(+PORT) > EE_CHAINSTORE_API_URL >
+   * CSTORE_API_URL > R1EN_CHAINSTORE_API_URL; R1FS likewise with EE_R1FS_/R1FS_/R1EN_R1FS_ names. */
   char *cstore_url;          /* resolved CStore base URL, no trailing slash; NULL when none is configured */
-  char *r1fs_url;            /* resolved R1FS base URL, no trailing slash; NULL when none is configured */
+  char *r1fs_url;            /* resolved R1FS base URL, no trailing slash; http://localhost:31235 when only
+                              * CStore is configured (the SDK default); NULL when neither is */
   GStrv sdk_chainstore_peers;/* EE_CHAINSTORE_PEERS (JSON array), sent as chainstore_peers */
   gboolean sdk_debug;        /* DATAGEN_DEBUG == "true" */
   GStrv peers;               /* R1EN_CHAINSTORE_PEERS parsed (comma list or JSON array); {"local"} standalone */
@@ -78,7 +85,7 @@ struct _DgConfig {
 
   /* Mail and registration */
   char *smtp_host;           /* DATAGEN_SMTP_HOST (smtp.resend.com) */
-  int smtp_port;             /* DATAGEN_SMTP_PORT (465; non-numeric -> 587) */
+  int smtp_port;             /* DATAGEN_SMTP_PORT (465; non-numeric or out of range -> 587; blank -> 0 = not configured) */
   char *smtp_user;           /* DATAGEN_SMTP_USER (resend) */
   char *smtp_pass;           /* DATAGEN_SMTP_PASS (unset) */
   char *smtp_from;           /* DATAGEN_SMTP_FROM (no-reply@datagems.app) */
@@ -102,6 +109,8 @@ struct _DgConfig {
   char *server_bind;         /* DATAGEMS_BIND (127.0.0.1) */
   int server_port;           /* DATAGEMS_PORT (DATAGEN_APP_PORT, 3000) */
   char *source;              /* where settings came from, for `datagems-cli info` */
+  GStrv warnings;            /* things worth logging once at start-up (auto mock mode, ignored values);
+                              * never contains secrets; empty array when none */
 };
 
 DgConfig   *dg_config_new_from_environ (const char * const *envp,
@@ -114,6 +123,8 @@ char       *dg_config_resolve          (DgConfig    *self,
                                         const char  *name,
                                         GError     **error);
 gboolean    dg_config_parse_flag       (const char *value);
+gboolean    dg_config_parse_number     (const char *value,
+                                        double     *out_number);
 char       *dg_config_host_port_url    (const char *host,
                                         const char *port);
 GStrv       dg_config_parse_peer_list  (const char *value);
