@@ -6,7 +6,7 @@
 #include "dg-store-private.h"
 #include "dg-util.h"
 
-G_DEFINE_QUARK (dg-store-error-quark, dg_store_error)
+G_DEFINE_QUARK (dg_store_error_quark, dg_store_error)
 
 /* How long a statement waits for another process's lock before failing. */
 #define BUSY_TIMEOUT_MS 5000
