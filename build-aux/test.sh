@@ -11,7 +11,8 @@ build-aux/deps.sh || exit 1
 export G_DEBUG=gc-friendly,fatal-warnings
 export GSETTINGS_BACKEND=memory
 export G_SLICE=always-malloc
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+# Full stacks (GLib has no frame pointers) so reports and suppressions see every frame.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
