@@ -9,7 +9,7 @@ packages=(
   libsoup-3.0-dev libgtk-4-dev libadwaita-1-dev
   python3-jsonschema
   # checks run by the test suite
-  clang-format desktop-file-utils appstream xvfb xauth
+  clang-format desktop-file-utils appstream xvfb xauth dbus-daemon
 )
 
 missing=()

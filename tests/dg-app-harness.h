@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dg-application.h"
+#include "dg-test-utils.h"
+#include "dg-window.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Helpers shared by the UI tests and the screenshot tool: a DgApplication on a private data
+ * folder, registered (non-unique) and activated so it has its real main window; waits on
+ * frames; PNG snapshots of a window; and a check that every widget is finalised at the end.
+ */
+typedef struct {
+  DgTestDir     *dir;
+  DgApplication *app;
+  DgWindow      *window;
+} DgAppHarness;
+
+typedef void (*DgAppHarnessFunc) (DgAppHarness *harness,
+                                  gpointer      user_data);
+
+/*
+ * Runs the application as main() does (g_application_run()), calls @func from ::activate
+ * with the main window shown, then closes the window and asserts that the window and the
+ * application were finalised. @extra_env: NULL-terminated "NAME=value" strings added to
+ * the test environment, or NULL.
+ */
+void          dg_app_harness_run          (const char * const *extra_env,
+                                           DgAppHarnessFunc    func,
+                                           gpointer            user_data);
+
+/* Iterates the main loop until @widget has drawn @n_frames more frames (bounded). */
+void          dg_app_harness_wait_frames  (GtkWidget    *widget,
+                                           guint         n_frames);
+/* Resizes @window and waits until it is laid out at that size. */
+void          dg_app_harness_resize       (GtkWindow    *window,
+                                           int           width,
+                                           int           height);
+/* Renders @widget as it is on screen into a PNG file. */
+gboolean      dg_app_harness_save_png     (GtkWidget    *widget,
+                                           const char   *path,
+                                           GError      **error);
+/* Finds a descendant of @root by its GtkBuildable id or widget name (template children). */
+GtkWidget    *dg_app_harness_find         (GtkWidget    *root,
+                                           GType         type,
+                                           const char   *name);
+
+G_END_DECLS
