@@ -1,12 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Shared by dg-store-jobs.c and dg-store-records.c only. Call inside a transaction. */
+/* Shared by the dg-store-job*.c and dg-store-records.c files only. */
 
 #include "dg-store-private.h"
 #include "dg-job.h"
 
 G_BEGIN_DECLS
+
+/* Runs @body inside a write transaction: commit when it succeeds, roll back otherwise. */
+#define DG_STORE_IN_TRANSACTION(store, error, body) \
+  G_STMT_START                                      \
+  {                                                 \
+    if (!dg_store_begin ((store), (error)))         \
+      return FALSE;                                 \
+    if (!(body))                                    \
+      {                                             \
+        dg_store_rollback (store);                  \
+        return FALSE;                               \
+      }                                             \
+    return dg_store_commit ((store), (error));      \
+  }                                                 \
+  G_STMT_END
+
+/* The functions below run inside the caller's transaction. */
 
 /* Rewrites jobs.base from the columns (status, totals, timestamps), keeping other keys. */
 gboolean dg_store_job_sync_base (DgStore    *store,
