@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define DG_CLI_EXIT_USAGE   2
 
 int dg_cli_info (int argc, char **argv);
+int dg_cli_validate (int argc, char **argv);
 
 /* dg-cli-common.c: what every command needs. */
 DgConfig *dg_cli_load_config  (GError   **error);

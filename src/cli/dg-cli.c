@@ -19,6 +19,8 @@ typedef struct
 /* Keep sorted by name; `datagems-cli --help` lists them in this order. */
 static const DgCliCommand commands[] = {
   { "info", N_ ("Show the version, configuration source and database"), dg_cli_info },
+  { "validate", N_ ("Check a JSON Schema and a JSONL file of records against it"),
+    dg_cli_validate },
 };
 
 static void
