@@ -13,5 +13,6 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   dg_test_json_schema_suite_add_tests ();
+  dg_test_json_schema_cli_add_tests ();
   return g_test_run ();
 }
