@@ -11,6 +11,11 @@ packages=(
   # checks run by the test suite
   clang-format desktop-file-utils appstream xvfb xauth dbus-daemon
 )
+# The cstore-auth-ts interop test (tests/test-interop.c) runs the real Node library; any
+# node + npm already on PATH will do (it then runs `npm ci` in tests/interop itself).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
