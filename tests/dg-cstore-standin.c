@@ -474,6 +474,15 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
     case DG_CSTORE_FAULT_404:
       respond_detail (msg, 404, "Not Found");
       return;
+    case DG_CSTORE_FAULT_DEEP_JSON:
+      {
+        GString *deep = g_string_new ("{\"result\":");
+
+        for (int i = 0; i < 100000; i++)
+          g_string_append_c (deep, '[');
+        respond (msg, 200, "application/json", g_string_free (deep, FALSE));
+        return;
+      }
     case DG_CSTORE_FAULT_NONE:
     case DG_CSTORE_FAULT_FALSE:
     case DG_CSTORE_FAULT_LATENCY:

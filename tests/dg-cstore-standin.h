@@ -27,6 +27,7 @@ typedef enum {
   DG_CSTORE_FAULT_HTML,      /* 502 with an HTML error page (a proxy in between) */
   DG_CSTORE_FAULT_TRUNCATED, /* 200 whose body stops before its Content-Length, then close */
   DG_CSTORE_FAULT_404,       /* 404 {"detail":"Not Found"} (a wrong base path) */
+  DG_CSTORE_FAULT_DEEP_JSON, /* 200 with a "result" nested 100000 arrays deep */
 } DgCStoreFault;
 
 DgCStoreStandin *dg_cstore_standin_new          (void);

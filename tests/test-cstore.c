@@ -324,6 +324,12 @@ test_bad_answers (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "cut off"));
   g_clear_error (&error);
 
+  /* Hostile nesting is refused without recursion. */
+  dg_cstore_standin_inject (f->standin, NULL, DG_CSTORE_FAULT_DEEP_JSON, 1, 0);
+  value = dg_cstore_get (f->client, "k", NULL, &error);
+  g_assert_error (error, DG_CSTORE_ERROR, DG_CSTORE_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
   /* The client recovers once the faults are gone. */
   g_assert_true (dg_cstore_hset (f->client, "h", "f", "ok", NULL, &error));
   g_assert_no_error (error);

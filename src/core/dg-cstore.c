@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dg-cstore.h"
+#include "dg-json-reader.h"
 
 /* Answers bigger than this are refused: a whole-hash read of a busy deployment stays far below. */
 #define MAX_BODY_BYTES (256 * 1024 * 1024)
@@ -236,19 +237,26 @@ clean_detail (const char *text)
   return g_steal_pointer (&valid);
 }
 
+/* A strict, depth-limited parse: a hostile answer cannot exhaust the stack. */
+static JsonNode *
+parse_body (GByteArray *body, GError **error)
+{
+  return dg_json_parse_full ((const char *) body->data, body->len, DG_JSON_PARSE_ALLOW_NUL, 0, NULL,
+                             error);
+}
+
 /* The "detail" of a FastAPI error body in its several shapes (ratio1-interop.md 1.4). */
 static char *
 error_detail (GByteArray *body)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root, *detail;
+  g_autoptr (JsonNode) root = NULL;
+  JsonNode *detail;
   JsonObject *obj;
 
-  if (body->len == 0 ||
-      !json_parser_load_from_data (parser, (const char *) body->data, body->len, NULL))
+  if (body->len == 0)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  root = parse_body (body, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   detail = json_object_get_member (json_node_get_object (root), "detail");
   if (detail == NULL)
@@ -329,7 +337,7 @@ request (DgCStore *self, const char *path, const char *query, const char *post_b
 {
   g_autofree char *url = NULL;
   g_autoptr (GByteArray) body = g_byte_array_new ();
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) local_error = NULL;
   char errbuf[CURL_ERROR_SIZE] = "";
   struct curl_slist *headers = NULL;
@@ -338,7 +346,6 @@ request (DgCStore *self, const char *path, const char *query, const char *post_b
   long status = 0;
   curl_off_t connect_time = 0;
   CURL *handle;
-  JsonNode *root;
   JsonObject *envelope;
   int total_ms = g_atomic_int_get (&self->timeout_ms);
 
@@ -438,15 +445,14 @@ request (DgCStore *self, const char *path, const char *query, const char *post_b
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, &local_error))
+  root = parse_body (body, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, DG_CSTORE_ERROR, DG_CSTORE_ERROR_BAD_RESPONSE,
                    "CStore answer to %s is not JSON: %s", path, local_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, DG_CSTORE_ERROR, DG_CSTORE_ERROR_BAD_RESPONSE,
                    "CStore answer to %s is not a JSON object", path);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dg-crypto.h"
+#include "dg-json-reader.h"
 #include "dg-mail-failure.h"
 #include "dg-util.h"
 
@@ -165,18 +166,14 @@ dg_mail_failure_record_new (const char *email, const char *username, const char 
 JsonObject *
 dg_mail_failure_record_parse (const char *text)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr (JsonNode) root = NULL;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
-    {
-      g_debug ("Ignoring a mail failure record that is not JSON");
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
+  /* Records come from a shared CStore: strict, depth-limited parsing. */
+  if (text != NULL)
+    root = dg_json_parse_full (text, -1, DG_JSON_PARSE_ALLOW_NUL, 0, NULL, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_debug ("Ignoring a mail failure record that is not an object");
+      g_debug ("Ignoring a mail failure record that is not a JSON object");
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
