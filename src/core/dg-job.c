@@ -331,3 +331,40 @@ dg_job_to_json (const DgJob *job)
   json_object_set_array_member (object, "errors", errors);
   return object;
 }
+
+DgJobProgress *
+dg_job_progress_copy (const DgJobProgress *progress)
+{
+  DgJobProgress *copy;
+
+  g_return_val_if_fail (progress != NULL, NULL);
+  copy = g_memdup2 (progress, sizeof *progress);
+  copy->job_id = g_strdup (progress->job_id);
+  copy->owner = g_strdup (progress->owner);
+  copy->message = g_strdup (progress->message);
+  return copy;
+}
+
+void
+dg_job_progress_free (DgJobProgress *progress)
+{
+  if (progress == NULL)
+    return;
+  g_free (progress->job_id);
+  g_free (progress->owner);
+  g_free (progress->message);
+  g_free (progress);
+}
+
+G_DEFINE_BOXED_TYPE (DgJobProgress, dg_job_progress, dg_job_progress_copy, dg_job_progress_free)
+
+double
+dg_job_progress_fraction (const DgJobProgress *progress)
+{
+  g_return_val_if_fail (progress != NULL, 0);
+  if (progress->total_records <= 0)
+    return progress->status == DG_JOB_STATUS_SUCCEEDED ? 1.0 : 0.0;
+  return CLAMP ((double) (progress->total_ok + progress->total_failed) /
+                    (double) progress->total_records,
+                0.0, 1.0);
+}

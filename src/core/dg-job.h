@@ -136,4 +136,28 @@ void        dg_job_slice_free         (DgJobSlice  *slice);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgJob, dg_job_unref)
 
+/*
+ * DgJobProgress: what the runner last reported about a job, kept in memory so
+ * that views and push channels update without reading the database.
+ */
+typedef struct {
+  char        *job_id;
+  char        *owner;
+  DgJobStatus  status;
+  gint64       total_records;
+  gint64       total_ok;        /* job-wide, as stored */
+  gint64       total_failed;
+  gint64       in_flight;       /* requests of this instance not answered yet */
+  double       records_per_second;
+  char        *message;         /* why the job paused or failed, or NULL */
+} DgJobProgress;
+
+#define DG_TYPE_JOB_PROGRESS (dg_job_progress_get_type ())
+GType          dg_job_progress_get_type (void) G_GNUC_CONST;
+DgJobProgress *dg_job_progress_copy     (const DgJobProgress *progress);
+void           dg_job_progress_free     (DgJobProgress       *progress);
+/* Fraction done in [0, 1]. */
+double         dg_job_progress_fraction (const DgJobProgress *progress);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgJobProgress, dg_job_progress_free)
+
 G_END_DECLS

@@ -38,10 +38,5 @@ gboolean dg_store_job_apply_status (DgStore     *store,
                                     gint64       now_ms,
                                     GError     **error);
 
-/* Reads the status column; DG_STORE_ERROR_NOT_FOUND when there is no such job. */
-gboolean dg_store_job_read_status (DgStore     *store,
-                                   const char  *id,
-                                   DgJobStatus *out_status,
-                                   GError     **error);
 
 G_END_DECLS

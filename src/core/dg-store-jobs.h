@@ -56,6 +56,11 @@ DgJob      *dg_store_job_get             (DgStore              *store,
                                           const char           *id,
                                           DgStoreJobFlags       flags,
                                           GError              **error);
+/* The status column alone; DG_STORE_ERROR_NOT_FOUND when there is no such job. */
+gboolean    dg_store_job_read_status     (DgStore              *store,
+                                          const char           *id,
+                                          DgJobStatus          *out_status,
+                                          GError              **error);
 /* Jobs of @owner (NULL: everyone's), most recently updated first; no details, slices or errors. */
 GPtrArray  *dg_store_jobs_list           (DgStore              *store,
                                           const char           *owner,

@@ -28,6 +28,9 @@ typedef struct {
 } DgMetrics;
 
 void        dg_metrics_clear            (DgMetrics  *metrics);
+DgMetrics  *dg_metrics_copy             (const DgMetrics *metrics);
+void        dg_metrics_free             (DgMetrics  *metrics);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgMetrics, dg_metrics_free)
 /* {"totalJobs","totalRecordsRequested","totalRecordsGenerated","activeJobs","failedJobs","lastJobAt"} */
 JsonObject *dg_metrics_to_json          (const DgMetrics *metrics);
 
