@@ -127,6 +127,11 @@ GType               dg_inference_request_get_type             (void) G_GNUC_CONS
 DgInferenceRequest *dg_inference_request_new                  (DgInferenceEndpoint    *endpoint,
                                                                DgInferenceKind         kind,
                                                                JsonArray              *messages);
+/* A request sharing everything but @messages and the record with @template_ (endpoint,
+ * schema, parameters, validation hook): prepared once per job instead of once per record.
+ * @template_ can no longer be changed afterwards. */
+DgInferenceRequest *dg_inference_request_new_from_template    (DgInferenceRequest     *template_,
+                                                               JsonArray              *messages);
 DgInferenceRequest *dg_inference_request_ref                  (DgInferenceRequest     *self);
 void                dg_inference_request_unref                (DgInferenceRequest     *self);
 

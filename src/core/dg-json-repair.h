@@ -24,6 +24,8 @@ typedef enum {
   DG_JSON_REPAIR_DROPPED_PARTIAL  = 1 << 6, /* a truncated trailing member or element was dropped */
   DG_JSON_REPAIR_DOUBLE_ENCODED   = 1 << 7, /* the value was a string holding JSON */
   DG_JSON_REPAIR_BOM              = 1 << 8,
+  DG_JSON_REPAIR_CONTROL_CHARS    = 1 << 9, /* raw newlines/tabs inside strings were escaped */
+  DG_JSON_REPAIR_BAD_ESCAPE       = 1 << 10, /* "\x" kept as a literal backslash */
 } DgJsonRepairFlags;
 
 /*
@@ -36,5 +38,11 @@ JsonNode *dg_json_repair_extract (const char         *text,
                                   gssize              length,
                                   DgJsonRepairFlags  *out_repairs,
                                   GError            **error);
+
+/* Strict RFC 8259 parse of a whole document (no repairs, no comments, no trailing data);
+ * used for response envelopes. Errors: DG_INFERENCE_ERROR_BAD_RESPONSE with the position. */
+JsonNode *dg_json_repair_parse_strict (const char *text,
+                                       gssize      length,
+                                       GError    **error);
 
 G_END_DECLS
