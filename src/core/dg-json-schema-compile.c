@@ -746,6 +746,7 @@ static void
 pattern_clear (DgJsPattern *p)
 {
   g_clear_pointer (&p->regex, g_regex_unref);
+  g_clear_pointer (&p->dfa, dg_js_dfa_free);
 }
 
 static void
@@ -754,6 +755,7 @@ schema_free (DgJsSchema *s)
   g_free (s->location);
   g_free (s->dynamic_anchor);
   g_free (s->enum_values);
+  g_free (s->enum_strings_list);
   g_clear_pointer (&s->enum_strings, g_hash_table_unref);
   if (s->pattern != NULL)
     {

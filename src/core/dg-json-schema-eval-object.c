@@ -18,6 +18,8 @@ dg_js_eval_object (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJs
   DgJsMembers m = { 0 };
   const char *name;
   JsonNode *value;
+  gboolean counting;
+  guint required_seen = 0;
 
   if ((s->keywords & DG_JS_K_MIN_PROPERTIES) &&
       (gint64) json_object_get_size (object) < s->min_properties)
@@ -35,7 +37,10 @@ dg_js_eval_object (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJs
                     s->max_properties == 1 ? "y" : "ies");
       CHECK (FALSE);
     }
-  for (guint i = 0; i < s->n_required; i++)
+  /* When every required name is also in "properties", the cheap mode counts them while
+   * walking the members instead of looking each one up. */
+  counting = ctx->errors == NULL && s->n_required_in_properties > 0;
+  for (guint i = 0; i < s->n_required && !counting; i++)
     if (!json_object_has_member (object, s->required[i]))
       {
         g_autofree char *missing = ctx->errors != NULL ? dg_js_shorten (s->required[i]) : NULL;
@@ -62,8 +67,46 @@ dg_js_eval_object (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJs
           }
     }
 
-  if (s->properties_index != NULL || s->pattern_properties != NULL ||
-      s->additional_properties != NULL || s->property_names != NULL)
+  if (s->properties_index != NULL && s->pattern_properties == NULL && s->property_names == NULL)
+    {
+      /* The common shape: look each property up, in schema order, and walk the value's
+       * members only when some member is not a property (additionalProperties then). */
+      guint found = 0;
+
+      for (guint i = 0; i < s->n_properties; i++)
+        {
+          const DgJsProp *p = &s->properties[i];
+          JsonNode *member = json_object_get_member (object, p->name);
+          KEY (ipc, ip, p->name);
+          KEY (k1, kp, "properties");
+          KEY (k2, &k1, p->name);
+
+          if (member == NULL)
+            continue;
+          found++;
+          required_seen += p->required;
+          dg_js_annot_add_prop (a, p->name);
+          CHECK (dg_js_eval_child (ctx, p->schema, member, &ipc, &k2, "property"));
+        }
+      if (s->additional_properties != NULL && found < json_object_get_size (object))
+        {
+          KEY (k1, kp, "additionalProperties");
+
+          dg_js_members_init (&m, object, ctx->errors != NULL);
+          while (dg_js_members_next (&m, &name, &value))
+            {
+              KEY (ipc, ip, name);
+
+              if (!g_hash_table_contains (s->properties_index, name))
+                CHECK (
+                    dg_js_eval_child (ctx, s->additional_properties, value, &ipc, &k1, "property"));
+            }
+        }
+      if (a != NULL && s->additional_properties != NULL)
+        a->all_props = TRUE;
+    }
+  else if (s->properties_index != NULL || s->pattern_properties != NULL ||
+           s->additional_properties != NULL || s->property_names != NULL)
     {
       dg_js_members_init (&m, object, ctx->errors != NULL);
       while (dg_js_members_next (&m, &name, &value))
@@ -81,6 +124,7 @@ dg_js_eval_object (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJs
                   KEY (k2, &k1, p->name);
 
                   matched = TRUE;
+                  required_seen += p->required;
                   dg_js_annot_add_prop (a, name);
                   CHECK (dg_js_eval_child (ctx, p->schema, value, &ipc, &k2, "property"));
                 }
@@ -89,7 +133,7 @@ dg_js_eval_object (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJs
             {
               const DgJsPattern *p = &s->pattern_properties[i];
 
-              if (g_regex_match (p->regex, name, 0, NULL))
+              if (dg_js_pattern_match (p, name, strlen (name)))
                 {
                   KEY (k1, kp, "patternProperties");
                   KEY (k2, &k1, p->source);
@@ -123,6 +167,8 @@ dg_js_eval_object (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJs
       if (a != NULL && s->additional_properties != NULL)
         a->all_props = TRUE;
     }
+  if (counting && required_seen < s->n_required_in_properties)
+    CHECK (FALSE);
 
   for (guint i = 0; i < s->n_dependent_schemas; i++)
     {

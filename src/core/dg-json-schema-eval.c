@@ -107,7 +107,9 @@ eval_string (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJsPath *
             }
         }
     }
-  if (s->pattern != NULL && !g_regex_match (s->pattern->regex, str, 0, NULL))
+  if (s->pattern != NULL && bytes == 0)
+    bytes = strlen (str);
+  if (s->pattern != NULL && !dg_js_pattern_match (s->pattern, str, bytes))
     {
       g_autofree char *source = dg_js_shorten (s->pattern->source);
 
@@ -413,10 +415,19 @@ resolve_dynamic (const DgJsCtx *ctx, const DgJsSchema *s)
 static gboolean
 check_enum (const DgJsSchema *s, JsonNode *inst, guint type)
 {
-  if (s->enum_strings != NULL && type == DG_JS_T_STRING)
-    return g_hash_table_contains (s->enum_strings, json_node_get_string (inst));
+  if (type == DG_JS_T_STRING)
+    {
+      const char *str = json_node_get_string (inst);
+
+      if (s->enum_strings != NULL)
+        return g_hash_table_contains (s->enum_strings, str);
+      for (guint i = 0; i < s->n_enum; i++)
+        if (s->enum_strings_list[i] != NULL && strcmp (s->enum_strings_list[i], str) == 0)
+          return TRUE;
+      return FALSE;
+    }
   for (guint i = 0; i < s->n_enum; i++)
-    if (dg_js_equal (inst, s->enum_values[i], 0) == 1)
+    if (s->enum_strings_list[i] == NULL && dg_js_equal (inst, s->enum_values[i], 0) == 1)
       return TRUE;
   return FALSE;
 }

@@ -161,6 +161,7 @@ pattern (Ctx *x, const char *keyword, const char *source, DgJsPattern *out)
   if (out->regex == NULL)
     return dg_js_compiler_fail (x->c, x->info->location, DG_JSON_SCHEMA_ERROR_PATTERN, keyword,
                                 "%s", error->message);
+  out->dfa = dg_js_dfa_compile (source);
   return TRUE;
 }
 
@@ -222,8 +223,13 @@ compile_enum (Ctx *x)
   array = json_node_get_array (node);
   s->n_enum = json_array_get_length (array);
   s->enum_values = g_new0 (JsonNode *, MAX (s->n_enum, 1));
+  s->enum_strings_list = g_new0 (const char *, MAX (s->n_enum, 1));
   for (guint i = 0; i < s->n_enum; i++)
-    s->enum_values[i] = json_array_get_element (array, i);
+    {
+      s->enum_values[i] = json_array_get_element (array, i);
+      if (is_string (s->enum_values[i]))
+        s->enum_strings_list[i] = json_node_get_string (s->enum_values[i]);
+    }
   if (s->n_enum > 8)
     {
       s->enum_strings = g_hash_table_new (g_str_hash, g_str_equal);
@@ -295,20 +301,20 @@ compile_properties (Ctx *x)
 
   if (node != NULL)
     {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
+      g_autoptr (GList) names = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return invalid (x, "properties", "an object of schemas");
+      /* in document order, so errors come in the order the schema lists properties */
+      names = json_object_get_members (json_node_get_object (node));
       s->properties = g_new0 (DgJsProp, json_object_get_size (json_node_get_object (node)));
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &value))
+      for (GList *l = names; l != NULL; l = l->next)
         {
           DgJsProp *p = &s->properties[s->n_properties++];
+          JsonNode *value = json_object_get_member (json_node_get_object (node), l->data);
 
-          p->name = name;
-          if ((p->schema = subschema (x, value, "properties", name, -1)) == NULL)
+          p->name = l->data;
+          if ((p->schema = subschema (x, value, "properties", p->name, -1)) == NULL)
             return FALSE;
         }
       s->properties_index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -504,6 +510,31 @@ compile_refs (Ctx *x, DgJsDialect dialect)
   return ok;
 }
 
+/* Marks the properties that are also required, for the counting check of eval-object. */
+static void
+link_required (DgJsSchema *s)
+{
+  guint distinct = 0;
+
+  if (s->n_required == 0 || s->properties_index == NULL)
+    return;
+  for (guint i = 0; i < s->n_required; i++)
+    {
+      DgJsProp *p = g_hash_table_lookup (s->properties_index, s->required[i]);
+
+      if (p == NULL)
+        {
+          for (guint j = 0; j < s->n_properties; j++)
+            s->properties[j].required = FALSE;
+          return;
+        }
+      if (!p->required)
+        distinct++;
+      p->required = TRUE;
+    }
+  s->n_required_in_properties = distinct;
+}
+
 void
 dg_js_compile_node (DgJsCompiler *c, JsonNode *node, DgJsSchema *s)
 {
@@ -535,6 +566,7 @@ dg_js_compile_node (DgJsCompiler *c, JsonNode *node, DgJsSchema *s)
     }
   if ((r->vocab & DG_JS_VOCAB_VALIDATION) && !compile_validation (&x))
     return;
+  link_required (s);
 
   format = member (&x, "format");
   if (format != NULL && is_string (format))

@@ -71,11 +71,15 @@ typedef gboolean (*DgJsFormatFunc) (const char *value, gsize length);
 typedef struct {
   const char *name;
   DgJsSchema *schema;
+  gboolean required; /* also in "required" */
 } DgJsProp;
+
+typedef struct _DgJsDfa DgJsDfa;
 
 typedef struct {
   const char *source;
   GRegex *regex;
+  DgJsDfa *dfa;       /* the fast path, when the pattern allows (dg-json-schema-dfa.c) */
   DgJsSchema *schema; /* NULL for "pattern" itself */
 } DgJsPattern;
 
@@ -83,6 +87,7 @@ typedef struct {
   const char *name;
   const char **required;
   guint n_required;
+  guint n_required_in_properties; /* distinct; 0 unless every required name is a property */
 } DgJsDependent;
 
 typedef struct {
@@ -132,11 +137,13 @@ struct _DgJsSchema {
   gint64 min_contains, max_contains;
   JsonNode *const_value;
   JsonNode **enum_values;
+  const char **enum_strings_list; /* per value: the string, or NULL for other values */
   guint n_enum;
   GHashTable *enum_strings; /* string members of enum, for large enums */
   DgJsPattern *pattern;
   const char **required;
   guint n_required;
+  guint n_required_in_properties; /* distinct; 0 unless every required name is a property */
   DgJsDependent *dependent_required;
   guint n_dependent_required;
 
@@ -249,6 +256,23 @@ GRegex  *dg_js_regex_compile    (const char  *pattern,
                                  GError     **error);
 gboolean dg_js_regex_is_valid   (const char  *pattern);
 gboolean dg_js_format_regex     (const char *s, gsize len);
+
+/* dg-json-schema-dfa.c */
+DgJsDfa *dg_js_dfa_compile      (const char    *pattern);
+gboolean dg_js_dfa_match        (const DgJsDfa *dfa,
+                                 const char    *s,
+                                 gsize          length);
+void     dg_js_dfa_free         (DgJsDfa       *dfa);
+
+static inline gboolean
+dg_js_pattern_match (const DgJsPattern *pattern,
+                     const char        *s,
+                     gsize              length)
+{
+  if (pattern->dfa != NULL)
+    return dg_js_dfa_match (pattern->dfa, s, length);
+  return g_regex_match_full (pattern->regex, s, length, 0, 0, NULL, NULL);
+}
 
 /* dg-json-schema-format.c */
 DgJsFormatFunc dg_js_format_lookup (const char *name);

@@ -194,6 +194,34 @@ dg_js_is_multiple_of (const DgJsNum *value, const DgJsNum *divisor,
 
   if (value->is_int && divisor->is_int && divisor->i > 0)
     return value->i % divisor->i == 0;
+
+  /* Fast path, for divisors like 0.01: with d the divisor's decimals, if m = value × 10^d
+   * rounds to an integer below 2^50 that reads back as the value, then m × 10^-d is the
+   * decimal the value stands for (the doubles there are far closer together than 10^-d,
+   * so no other d-decimal number rounds to it); if it does not read back, the value has
+   * more decimals than the divisor and is no multiple of it. */
+  if (divisor_decimal->exponent <= 0 && divisor_decimal->exponent >= -22 &&
+      divisor_decimal->n_digits > 0 && divisor_decimal->n_digits <= 18)
+    {
+      static const double powers[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+      int d = -divisor_decimal->exponent;
+      double v = value->is_int ? (double) value->i : value->d;
+      double scaled = v * powers[d];
+
+      if (fabs (scaled) < 1125899906842624.0 && (!value->is_int || (double) value->i == v))
+        {
+          gint64 m = llround (scaled), digits = 0;
+
+          if ((double) m / powers[d] != v)
+            return FALSE;
+          for (int i = 0; i < divisor_decimal->n_digits; i++)
+            digits = digits * 10 + (divisor_decimal->digits[i] - '0');
+          return m % digits == 0;
+        }
+    }
+
   if (!dg_js_num_to_decimal (value, &x))
     return FALSE;
   if (x.n_digits == 0)
