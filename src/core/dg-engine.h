@@ -113,8 +113,9 @@ typedef struct {
   guint       failed_attempts;
   gint64      prompt_tokens;      /* -1: unknown (offline, or the server did not say) */
   gint64      completion_tokens;
-  char       *backend;            /* "ratio1", "openai" or "offline" */
+  char       *backend;            /* "ratio1", "openai", "offline" (templates) or "manual" */
   char       *model;              /* nullable */
+  char       *template_id;        /* offline drafts: the dg-templates id picked, else NULL */
 } DgDraft;
 
 #define DG_TYPE_DRAFT (dg_draft_get_type ())
@@ -125,7 +126,12 @@ void          dg_draft_unref               (DgDraft       *draft);
 JsonObject   *dg_draft_to_json             (const DgDraft *draft);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgDraft, dg_draft_unref)
 
-/* One model call (or the offline templates). Errors: INVALID, INFERENCE, NOT_CONFIGURED. */
+/*
+ * One model call. Without a model (offline endpoint: no inference URL configured, or mock
+ * mode) the built-in template that best matches the title, description and instructions
+ * is the draft (dg-templates.h; a blank schema when none matches).
+ * Errors: INVALID, INFERENCE, NOT_CONFIGURED.
+ */
 void          dg_engine_draft_async        (DgEngine             *self,
                                             const char           *owner,
                                             const DgDraftRequest *request,

@@ -127,7 +127,7 @@ runner_job_unref (RunnerJob *job)
 {
   if (!g_atomic_ref_count_dec (&job->ref_count))
     return;
-  g_clear_handle_id (&job->flush_source, g_source_remove);
+  g_assert (job->flush_source == NULL); /* it holds a reference */
   g_free (job->id);
   g_free (job->owner);
   g_free (job->stored);
@@ -246,12 +246,25 @@ pause_job (RunnerJob *job, const char *reason)
   runner_job_stop (job);
 }
 
+/* Sources live on the runner's context: destroy them by pointer, not by id. */
+static void
+cancel_flush (RunnerJob *job)
+{
+  GSource *source = g_steal_pointer (&job->flush_source);
+
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+}
+
 static gboolean
 flush_timeout (gpointer data)
 {
   RunnerJob *job = data;
 
-  job->flush_source = 0;
+  g_clear_pointer (&job->flush_source, g_source_unref);
   if (!job->dropped)
     {
       flush (job);
@@ -265,14 +278,14 @@ schedule_flush (RunnerJob *job, guint delay_ms)
 {
   GSource *source;
 
-  if (job->flush_source != 0)
+  if (job->flush_source != NULL)
     return;
   source = g_timeout_source_new (delay_ms);
   g_source_set_callback (source, flush_timeout, runner_job_ref (job),
                          (GDestroyNotify) runner_job_unref);
   g_source_set_static_name (source, "[dg-runner] flush");
-  job->flush_source = g_source_attach (source, job->runner->context);
-  g_source_unref (source);
+  g_source_attach (source, job->runner->context);
+  job->flush_source = source;
 }
 
 /* Stores the batch in one transaction. FALSE when it could not (it is kept for later). */
@@ -284,7 +297,7 @@ flush (RunnerJob *job)
   gint64 n_ok = 0, n_failed = 0;
   gint64 now_ms;
 
-  g_clear_handle_id (&job->flush_source, g_source_remove);
+  cancel_flush (job);
   if (job->batch->len == 0)
     return TRUE;
 
@@ -666,7 +679,7 @@ finish_stop (RunnerJob *job)
   if (job->dropped)
     return;
   runner_job_ref (job);
-  g_clear_handle_id (&job->flush_source, g_source_remove);
+  cancel_flush (job);
   /* Suspect failures are dropped: those indices are asked for again next time. */
   g_ptr_array_set_size (job->suspects, 0);
   if (job->batch->len > 0 &&

@@ -70,7 +70,7 @@ struct _RunnerJob
   GHashTable *batch_fingerprints;
   GPtrArray *batch;    /* DgStoreRecord* not stored yet */
   GPtrArray *suspects; /* failures that may be the endpoint's fault */
-  guint flush_source;
+  GSource *flush_source;
   guint offline_source;
   guint in_flight;
   gboolean stopping;

@@ -192,9 +192,14 @@ string_member (JsonObject *object, const char *name)
   return json_node_get_string (node);
 }
 
-/* The endpoint from the job's own record: backend in the run record, server in the details. */
-static DgInferenceEndpoint *
-default_resolve (DgJobRunner *self, DgJob *job, GError **error)
+/**
+ * dg_job_runner_default_endpoint:
+ *
+ * The endpoint from the job's own record: the backend in its run record, the
+ * server in its details (no API key), the configured model otherwise.
+ */
+DgInferenceEndpoint *
+dg_job_runner_default_endpoint (DgConfig *config, DgJob *job, GError **error)
 {
   JsonObject *inference = object_member (job->details, "inference");
   const char *backend_name = string_member (job->run, "backend");
@@ -212,7 +217,7 @@ default_resolve (DgJobRunner *self, DgJob *job, GError **error)
   if (backend_name != NULL && backend == DG_INFERENCE_BACKEND_OFFLINE)
     return dg_inference_endpoint_new (DG_INFERENCE_BACKEND_OFFLINE, NULL);
   return dg_inference_endpoint_resolve (
-      self->config, backend_name != NULL ? (int) backend : -1,
+      config, backend_name != NULL ? (int) backend : -1,
       external ? string_member (inference, "baseUrl") : NULL, string_member (inference, "path"),
       string_member (inference, "model"), NULL, object_member (inference, "parameters"),
       g_strcmp0 (policy, "allow-private") == 0 ? DG_URL_POLICY_ALLOW_PRIVATE : DG_URL_POLICY_NONE);
@@ -230,7 +235,7 @@ runner_resolve_endpoint (DgJobRunner *runner, DgJob *job, GError **error)
   g_mutex_unlock (&runner->lock);
   if (resolver != NULL)
     return resolver (job, data, error);
-  return default_resolve (runner, job, error);
+  return dg_job_runner_default_endpoint (runner->config, job, error);
 }
 
 typedef struct

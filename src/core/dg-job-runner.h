@@ -57,6 +57,12 @@ typedef DgInferenceEndpoint *(*DgJobEndpointResolver) (DgJob    *job,
                                                        gpointer  user_data,
                                                        GError  **error);
 
+/* The default: backend from the run record ("backend", "urlPolicy"), server from the details
+ * ("inference": useExternalApi, baseUrl, path, model, parameters), else the configuration. */
+DgInferenceEndpoint *dg_job_runner_default_endpoint (DgConfig  *config,
+                                                     DgJob     *job,
+                                                     GError   **error);
+
 /* Called on the notify context with the runner's latest view of a job. */
 typedef void (*DgJobRunnerNotify) (const DgJobProgress *progress,
                                    gpointer             user_data);

@@ -19,6 +19,24 @@ dg_metrics_clear (DgMetrics *metrics)
   *metrics = (DgMetrics){ 0 };
 }
 
+DgMetrics *
+dg_metrics_copy (const DgMetrics *metrics)
+{
+  DgMetrics *copy = g_memdup2 (metrics, sizeof *metrics);
+
+  copy->last_job_at = g_strdup (metrics->last_job_at);
+  return copy;
+}
+
+void
+dg_metrics_free (DgMetrics *metrics)
+{
+  if (metrics == NULL)
+    return;
+  g_free (metrics->last_job_at);
+  g_free (metrics);
+}
+
 JsonObject *
 dg_metrics_to_json (const DgMetrics *metrics)
 {
