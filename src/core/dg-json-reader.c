@@ -331,12 +331,9 @@ read_string (Reader *r, Buf *out)
                 break;
               }
             default:
-              {
-                char buf[16];
-
-                return fail_at (r, esc, DG_JSON_ERROR_SYNTAX, "invalid escape \\%s in string",
-                                describe_char (r, esc + 1, buf));
-              }
+              if (g_ascii_isgraph (ch))
+                return fail_at (r, esc, DG_JSON_ERROR_SYNTAX, "invalid escape \\%c in string", ch);
+              return fail_at (r, esc, DG_JSON_ERROR_SYNTAX, "invalid escape in string");
             }
           run = r->p;
           continue;

@@ -87,6 +87,8 @@ void        dg_js_report         (DgJsCtx         *ctx,
                                   const char      *keyword,
                                   const char      *format,
                                   ...) G_GNUC_PRINTF (5, 6);
+char       *dg_js_path_to_string (const DgJsPath  *path,
+                                  const char      *last);
 char       *dg_js_shorten        (const char      *text);
 const char *dg_js_type_name      (guint            type);
 char       *dg_js_type_list      (guint            types);

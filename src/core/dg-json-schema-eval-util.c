@@ -91,8 +91,8 @@ dg_js_annot_merge (DgJsAnnot *into, const DgJsAnnot *from)
 
 /* ---- reporting ---- */
 
-static char *
-path_to_string (const DgJsPath *path, const char *last)
+char *
+dg_js_path_to_string (const DgJsPath *path, const char *last)
 {
   const DgJsPath *frames[64];
   g_autofree const DgJsPath **heap = NULL;
@@ -143,8 +143,8 @@ dg_js_report (DgJsCtx *ctx, const DgJsPath *ip, const DgJsPath *kp, const char *
   if (ctx->errors == NULL)
     return;
   issue = g_new0 (DgJsonSchemaIssue, 1);
-  issue->instance_location = path_to_string (ip, NULL);
-  issue->keyword_location = path_to_string (kp, keyword);
+  issue->instance_location = dg_js_path_to_string (ip, NULL);
+  issue->keyword_location = dg_js_path_to_string (kp, keyword);
   va_start (args, format);
   issue->message = g_strdup_vprintf (format, args);
   va_end (args);

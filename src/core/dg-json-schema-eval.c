@@ -209,10 +209,13 @@ report_alternatives (DgJsCtx *ctx, JsonNode *inst, const DgJsPath *ip, const DgJ
   if (best != NULL)
     {
       DgJsonSchemaIssue *issue = g_ptr_array_index (best, 0);
+      g_autofree char *here = dg_js_path_to_string (ip, NULL);
+      /* name the place only when it is below the value that failed */
+      gboolean deeper = !g_str_equal (issue->instance_location, here);
 
       dg_js_report (ctx, ip, kp, keyword, "%s (closest, alternative %u: %s%s%s)", summary,
-                    best_index, issue->instance_location[0] != '\0' ? issue->instance_location : "",
-                    issue->instance_location[0] != '\0' ? " " : "", issue->message);
+                    best_index, deeper ? issue->instance_location : "", deeper ? " " : "",
+                    issue->message);
     }
   else
     dg_js_report (ctx, ip, kp, keyword, "%s", summary);

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 
 /* Limits that keep hostile schemas and values from exhausting the stack. */
 #define DG_JS_MAX_EVAL_DEPTH   1000 /* nested schema evaluations per validation */
-#define DG_JS_MAX_SCHEMA_DEPTH 500  /* nesting of the schema document itself */
+#define DG_JS_MAX_SCHEMA_DEPTH 1000 /* nesting of the schema document itself */
 #define DG_JS_MAX_VALUE_DEPTH  1000 /* nesting compared by const/enum/uniqueItems */
 
 /* Type bits; an integer-valued number has both NUMBER and INTEGER. */

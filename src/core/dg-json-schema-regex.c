@@ -619,8 +619,15 @@ dg_js_regex_compile (const char *pattern, GError **error)
     }
   regex = g_regex_new (pcre, G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY, 0, &local_error);
   if (regex == NULL)
-    g_set_error (error, DG_JSON_SCHEMA_ERROR, DG_JSON_SCHEMA_ERROR_PATTERN,
-                 "pattern “%s” cannot be compiled: %s", pattern, local_error->message);
+    {
+      /* GRegex quotes the translated pattern; keep only its reason */
+      const char *why = strstr (local_error->message, " at char ");
+
+      why = why != NULL ? strstr (why, ": ") : NULL;
+      g_set_error (error, DG_JSON_SCHEMA_ERROR, DG_JSON_SCHEMA_ERROR_PATTERN,
+                   "pattern “%s” cannot be compiled: %s", pattern,
+                   why != NULL ? why + 2 : local_error->message);
+    }
   return regex;
 }
 
