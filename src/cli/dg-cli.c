@@ -18,7 +18,12 @@ typedef struct
 
 /* Keep sorted by name; `datagems-cli --help` lists them in this order. */
 static const DgCliCommand commands[] = {
+  { "export", N_ ("Export a job's records as JSON, JSONL or CSV"), dg_cli_export },
+  { "generate", N_ ("Generate a dataset from a description or a JSON Schema"), dg_cli_generate },
   { "info", N_ ("Show the version, configuration source and database"), dg_cli_info },
+  { "jobs", N_ ("List your jobs"), dg_cli_jobs },
+  { "resume", N_ ("Continue a paused or interrupted job"), dg_cli_resume },
+  { "users", N_ ("Manage accounts: list, add, passwd, role, delete, check"), dg_cli_users },
   { "validate", N_ ("Check a JSON Schema and a JSONL file of records against it"),
     dg_cli_validate },
 };

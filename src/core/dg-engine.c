@@ -177,6 +177,7 @@ emit_in_context (gpointer data)
         {
           e->progress->records_per_second = previous->records_per_second;
           e->progress->in_flight = previous->in_flight;
+          e->progress->active = previous->active;
           if (e->progress->message == NULL && previous->status == e->progress->status)
             e->progress->message = g_strdup (previous->message);
         }

@@ -665,6 +665,9 @@ release_lease (RunnerJob *job)
 {
   g_autoptr (GError) error = NULL;
 
+  if (job->not_ours)
+    return;
+
   if (!dg_store_job_release (job->runner->store, job->id, job->runner->holder, &error))
     g_debug ("Cannot release the lease of job %s: %s", job->id, error->message);
 }
@@ -700,6 +703,9 @@ finish_stop (RunnerJob *job)
       {
         job->total_ok = snapshot->total_ok;
         job->total_failed = snapshot->total_failed;
+        job->total_records = snapshot->total_records;
+        if (job->owner == NULL)
+          job->owner = g_strdup (snapshot->owner);
       }
   }
   runner_post_progress (job->runner, job, TRUE);
@@ -879,12 +885,6 @@ runner_job_start (DgJobRunner *runner, const char *job_id)
   DgJobStatus status;
   RunnerJob *job;
 
-  if (!claim (runner, job_id, &error))
-    {
-      g_message ("Not running job %s: %s", job_id, error->message);
-      return;
-    }
-
   job = g_new0 (RunnerJob, 1);
   g_atomic_ref_count_init (&job->ref_count);
   job->runner = g_object_ref (runner);
@@ -900,6 +900,14 @@ runner_job_start (DgJobRunner *runner, const char *job_id)
   g_hash_table_add (runner->running, g_strdup (job_id));
   g_mutex_unlock (&runner->lock);
 
+  if (!claim (runner, job_id, &error))
+    {
+      g_message ("Not running job %s: %s", job_id, error->message);
+      set_message (job, "%s", error->message);
+      job->not_ours = TRUE;
+      runner_job_stop (job);
+      return;
+    }
   if (!dg_store_job_start_slice (runner->store, job_id, runner->peer_id, &status, &error))
     {
       set_message (job, "Cannot start: %s", error->message);

@@ -75,6 +75,7 @@ struct _RunnerJob
   guint in_flight;
   gboolean stopping;
   gboolean dropped;
+  gboolean not_ours; /* another process holds the lease */
   GPtrArray *waiters; /* RunnerWaiter* */
 
   guint64 seed;

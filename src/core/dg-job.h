@@ -150,6 +150,8 @@ typedef struct {
   gint64       in_flight;       /* requests of this instance not answered yet */
   double       records_per_second;
   char        *message;         /* why the job paused or failed, or NULL */
+  gboolean     active;          /* this instance's runner is working on it; FALSE in the
+                                 * last report after it let go (finished, paused, failed, busy) */
 } DgJobProgress;
 
 #define DG_TYPE_JOB_PROGRESS (dg_job_progress_get_type ())
