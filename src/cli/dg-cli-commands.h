@@ -23,6 +23,7 @@ int dg_cli_generate (int argc, char **argv);
 int dg_cli_info (int argc, char **argv);
 int dg_cli_jobs (int argc, char **argv);
 int dg_cli_resume (int argc, char **argv);
+int dg_cli_users (int argc, char **argv);
 int dg_cli_validate (int argc, char **argv);
 
 /* dg-cli-common.c: what every command needs. */

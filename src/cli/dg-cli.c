@@ -23,6 +23,7 @@ static const DgCliCommand commands[] = {
   { "info", N_ ("Show the version, configuration source and database"), dg_cli_info },
   { "jobs", N_ ("List your jobs"), dg_cli_jobs },
   { "resume", N_ ("Continue a paused or interrupted job"), dg_cli_resume },
+  { "users", N_ ("Manage accounts: list, add, passwd, role, delete, check"), dg_cli_users },
   { "validate", N_ ("Check a JSON Schema and a JSONL file of records against it"),
     dg_cli_validate },
 };

@@ -130,7 +130,7 @@ void        dg_accounts_set_clock          (DgAccounts      *self,
                                             gpointer         user_data);
 
 /* Runs the lazy initialisation (bootstrap admin, mock users) now. */
-gboolean    dg_accounts_init               (DgAccounts    *self,
+gboolean    dg_accounts_prepare            (DgAccounts    *self,
                                             GCancellable  *cancellable,
                                             GError       **error);
 

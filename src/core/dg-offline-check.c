@@ -126,7 +126,9 @@ dg_json_clone (JsonNode *value)
         json_object_iter_init_ordered (&iter, json_node_get_object (value));
         while (json_object_iter_next_ordered (&iter, &name, &member))
           json_object_set_member (obj, name, dg_json_clone (member));
-        return json_node_init_object (copy, obj);
+        json_node_init_object (copy, obj);
+        json_object_unref (obj);
+        return copy;
       }
     case JSON_NODE_ARRAY:
       {

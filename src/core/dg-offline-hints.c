@@ -307,6 +307,7 @@ static const struct
   { "unit", "price", DG_HINT_MONEY },
   { "last", "login", DG_HINT_DATE_TIME },
   { "start", "time", DG_HINT_DATE_TIME },
+  { "birth", "date", DG_HINT_BIRTH_DATE },
   { "end", "time", DG_HINT_DATE_TIME },
 };
 

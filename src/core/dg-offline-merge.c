@@ -238,7 +238,8 @@ settle_arrays (DgOfflineGenerator *gen, DgPlan *p, const char **why)
         }
       if (p->min_contains > 0 && (!any_contains || (limit >= 0 && p->min_contains > limit)))
         {
-          *why = reason (gen, "no array item can satisfy \"contains\" at %s", p->pointer);
+          *why =
+              reason (gen, "no array item can satisfy \"contains\" at %s", dg_where (p->pointer));
           p->types &= ~DG_TYPE_ARRAY;
         }
     }
@@ -247,7 +248,7 @@ settle_arrays (DgOfflineGenerator *gen, DgPlan *p, const char **why)
       *why = reason (gen,
                      "arrays need at least %" G_GINT64_FORMAT " items but at most %" G_GINT64_FORMAT
                      " are possible at %s",
-                     p->min_items, limit, p->pointer);
+                     p->min_items, limit, dg_where (p->pointer));
       p->types &= ~DG_TYPE_ARRAY;
     }
 }
@@ -281,7 +282,7 @@ settle_objects (DgOfflineGenerator *gen, DgPlan *p, const char **why)
       if (plan->kind == DG_PLAN_EMPTY)
         {
           *why = reason (gen, "required property \"%s\" can never be valid (%s) at %s", prop->name,
-                         plan->empty_reason, p->pointer);
+                         plan->empty_reason, dg_where (p->pointer));
           p->types &= ~DG_TYPE_OBJECT;
         }
     }
@@ -290,7 +291,7 @@ settle_objects (DgOfflineGenerator *gen, DgPlan *p, const char **why)
       *why = reason (gen,
                      "%" G_GINT64_FORMAT
                      " properties are required but maxProperties is %" G_GINT64_FORMAT " at %s",
-                     n_required, p->max_props, p->pointer);
+                     n_required, p->max_props, dg_where (p->pointer));
       p->types &= ~DG_TYPE_OBJECT;
     }
   extras = p->pattern_props != NULL || p->additional == NULL ||
@@ -300,7 +301,7 @@ settle_objects (DgOfflineGenerator *gen, DgPlan *p, const char **why)
       *why = reason (gen,
                      "minProperties is %" G_GINT64_FORMAT " but only %" G_GINT64_FORMAT
                      " properties are allowed at %s",
-                     p->min_props, n_possible, p->pointer);
+                     p->min_props, n_possible, dg_where (p->pointer));
       p->types &= ~DG_TYPE_OBJECT;
     }
 }
@@ -329,7 +330,7 @@ dg_plan_settle (DgOfflineGenerator *gen, DgPlan *p, GError **error)
       else if (n->kind == DG_PLAN_SIMPLE && is_types_only (n))
         {
           p->types &= ~n->types;
-          why = reason (gen, "\"not\" excludes every remaining type at %s", p->pointer);
+          why = reason (gen, "\"not\" excludes every remaining type at %s", dg_where (p->pointer));
           g_ptr_array_remove_index (p->nots, i);
         }
       else
@@ -340,19 +341,20 @@ dg_plan_settle (DgOfflineGenerator *gen, DgPlan *p, GError **error)
   if ((p->types & DG_TYPE_INTEGER) && !integer_feasible (p))
     {
       p->types &= ~DG_TYPE_INTEGER;
-      why =
-          reason (gen, "no integer satisfies the numeric bounds and multipleOf at %s", p->pointer);
+      why = reason (gen, "no integer satisfies the numeric bounds and multipleOf at %s",
+                    dg_where (p->pointer));
     }
   if ((p->types & DG_TYPE_FRACTION) && !fraction_feasible (p))
     {
       p->types &= ~DG_TYPE_FRACTION;
       why = why != NULL ? why
-                        : reason (gen, "no number satisfies the numeric bounds at %s", p->pointer);
+                        : reason (gen, "no number satisfies the numeric bounds at %s",
+                                  dg_where (p->pointer));
     }
   if ((p->types & DG_TYPE_STRING) && p->max_length >= 0 && p->min_length > p->max_length)
     {
       p->types &= ~DG_TYPE_STRING;
-      why = reason (gen, "minLength is greater than maxLength at %s", p->pointer);
+      why = reason (gen, "minLength is greater than maxLength at %s", dg_where (p->pointer));
     }
   if ((p->types & DG_TYPE_STRING) && p->patterns != NULL)
     for (guint i = 0; i < p->patterns->len; i++)
@@ -367,7 +369,7 @@ dg_plan_settle (DgOfflineGenerator *gen, DgPlan *p, GError **error)
           {
             p->types &= ~DG_TYPE_STRING;
             why = reason (gen, "pattern \"%s\" cannot match the allowed lengths at %s",
-                          pattern->source, p->pointer);
+                          pattern->source, dg_where (p->pointer));
           }
       }
   if (p->types & DG_TYPE_ARRAY)
@@ -385,13 +387,15 @@ dg_plan_settle (DgOfflineGenerator *gen, DgPlan *p, GError **error)
           g_ptr_array_add (kept, p->enum_values->pdata[i]);
       p->enum_values = kept;
       if (kept->len == 0)
-        return dg_plan_new_empty (
-            gen, p->pointer,
-            reason (gen, "no enum/const value satisfies the other keywords at %s", p->pointer));
+        return dg_plan_new_empty (gen, p->pointer,
+                                  reason (gen,
+                                          "no enum/const value satisfies the other keywords at %s",
+                                          dg_where (p->pointer)));
     }
   if (p->types == 0)
     return dg_plan_new_empty (
-        gen, p->pointer, why != NULL ? why : reason (gen, "no type is allowed at %s", p->pointer));
+        gen, p->pointer,
+        why != NULL ? why : reason (gen, "no type is allowed at %s", dg_where (p->pointer)));
   return p;
 }
 
@@ -432,7 +436,7 @@ merge_multiple (DgPlan *m, double other, GError **error)
   if (da < 0 || db < 0 || d > 9)
     {
       g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_UNSUPPORTED,
-                   "cannot combine multipleOf %g and %g at %s", a, other, m->pointer);
+                   "cannot combine multipleOf %g and %g at %s", a, other, dg_where (m->pointer));
       return FALSE;
     }
   ia = round (a * pow (10, d));
@@ -563,7 +567,7 @@ merge_simple (DgOfflineGenerator *gen, const DgPlan *a, const DgPlan *b, GError 
       if (a->contains != NULL && a->contains != b->contains)
         {
           g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_UNSUPPORTED,
-                       "two different \"contains\" keywords apply at %s", a->pointer);
+                       "two different \"contains\" keywords apply at %s", dg_where (a->pointer));
           return NULL;
         }
       m->contains = b->contains;
@@ -634,7 +638,7 @@ dg_plan_merge (DgOfflineGenerator *gen, DgPlan *a, DgPlan *b, GError **error)
     {
       g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_UNSUPPORTED,
                    "a recursive $ref combined with other keywords is not supported at %s",
-                   a->kind == DG_PLAN_REF ? b->pointer : a->pointer);
+                   a->kind == DG_PLAN_REF ? b->pointer : dg_where (a->pointer));
       return NULL;
     }
   if (a->kind == DG_PLAN_SIMPLE && b->kind == DG_PLAN_SIMPLE)
@@ -646,7 +650,7 @@ dg_plan_merge (DgOfflineGenerator *gen, DgPlan *a, DgPlan *b, GError **error)
     {
       g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_UNSUPPORTED,
                    "combining anyOf/oneOf branches gives more than %d alternatives at %s",
-                   MAX_ALTERNATIVES, a->pointer);
+                   MAX_ALTERNATIVES, dg_where (a->pointer));
       return NULL;
     }
   alts = g_ptr_array_new ();

@@ -118,6 +118,13 @@ dg_pow10 (int d)
 
 #define DG_RNG_PICK(rng, array) ((array)[dg_rng_below ((rng), G_N_ELEMENTS (array))])
 
+/* How messages name a subschema: its JSON Pointer, or "the schema root". */
+static inline const char *
+dg_where (const char *pointer)
+{
+  return pointer == NULL || *pointer == '\0' ? "the schema root" : pointer;
+}
+
 /* ---- types, formats, hints ---- */
 
 typedef enum {
@@ -430,6 +437,7 @@ struct _DgPersona
     guint role; /* customer_email and assigned_agent are different people */
     guint first, last, email_style;
   } names[4];
+  guint main_role; /* the role noun that names slot 0's person, 0 while none */
   gboolean has_place;
   guint city, street, house;
   gboolean has_company;

@@ -42,6 +42,19 @@ pick_window (const DgPlan *p, const DgHint *hint, double lo, double hi, double *
     *b = hi, *a = MAX (lo, hi - (hhi - hlo));
 }
 
+/* A whole number k in [lo, hi] (doubles, so huge multiplier counts cannot overflow). */
+static double
+pick_k (DgGenCtx *ctx, double lo, double hi)
+{
+  double span = hi - lo + 1;
+
+  if (span <= 1)
+    return lo;
+  if (span < 9007199254740992.0)
+    return lo + (double) dg_rng_below (&ctx->rng, (guint64) span);
+  return lo + floor (dg_rng_double (&ctx->rng) * 9007199254740992.0);
+}
+
 JsonNode *
 dg_offline_gen_integer (DgGenCtx *ctx, const DgPlan *p, const DgHint *hint)
 {
@@ -62,9 +75,7 @@ dg_offline_gen_integer (DgGenCtx *ctx, const DgPlan *p, const DgHint *hint)
       k_lo = ceil (lo / step);
       k_hi = MIN (floor (hi / step), k_lo + 1000);
     }
-  return json_node_init_int (
-      json_node_alloc (),
-      (gint64) (step * (double) dg_rng_range (&ctx->rng, (gint64) k_lo, (gint64) k_hi)));
+  return json_node_init_int (json_node_alloc (), (gint64) (step * pick_k (ctx, k_lo, k_hi)));
 }
 
 static gboolean
@@ -108,7 +119,7 @@ dg_offline_gen_number (DgGenCtx *ctx, const DgPlan *p, const DgHint *hint, GErro
         k_lo = ceil (lo / m), k_hi = MIN (floor (hi / m), k_lo + 1000);
       for (guint attempt = 0; attempt < 16 && k_lo <= k_hi; attempt++)
         {
-          v = m * (double) dg_rng_range (&ctx->rng, (gint64) k_lo, (gint64) k_hi);
+          v = m * pick_k (ctx, k_lo, k_hi);
           if (d >= 0)
             v = round (v * dg_pow10 (d)) / dg_pow10 (d);
           if (number_ok (p, v, fraction_only))
@@ -290,9 +301,9 @@ dg_offline_gen_string (DgGenCtx *ctx, const DgPlan *p, const DgHint *hint, DgPer
         dg_offline_pattern_string (ctx, p, s);
       else if (p->format != DG_FORMAT_NONE && p->format != DG_FORMAT_UNKNOWN && attempt < 8)
         dg_value_for_format (&ctx->rng, p->format, hint, persona, s);
-      else if (hint != NULL && attempt < 4)
+      else if (hint != NULL && attempt < 8)
         dg_value_for_hint (&ctx->rng, hint, persona, s);
-      else if (hint != NULL && is_text_hint (hint) && attempt < 8)
+      else if (hint != NULL && is_text_hint (hint) && attempt < 12)
         {
           dg_value_for_hint (&ctx->rng, hint, persona, s);
           fit_text (&ctx->rng, p, s);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dg-json-schema-private.h"
 #include "dg-offline-private.h"
 
 /* Realistic strings by hint and format. Everything appends to a GString. */
@@ -22,7 +23,11 @@ typedef struct
   guint first, last, email_style;
 } Name;
 
-/* The person behind @role's name fields in this object, drawn on first use. */
+/*
+ * The person behind a name field. Slot 0 is the record's own person; the first
+ * role noun seen (customer_email) is taken to be that person too, and any other
+ * role (assigned_agent) gets its own slot.
+ */
 static Name
 name_of (DgRng *rng, DgPersona *p, const DgHint *hint)
 {
@@ -30,13 +35,20 @@ name_of (DgRng *rng, DgPersona *p, const DgHint *hint)
   guint slot = G_N_ELEMENTS (p->names) - 1;
   Name name;
 
-  for (guint i = 0; i < G_N_ELEMENTS (p->names); i++)
-    if (!p->names[i].used || p->names[i].role == role)
-      {
-        slot = i;
-        break;
-      }
-  if (!p->names[slot].used || p->names[slot].role != role)
+  if (role == 0 || p->main_role == role || p->main_role == 0)
+    {
+      slot = 0;
+      if (role != 0)
+        p->main_role = role;
+    }
+  else
+    for (guint i = 1; i < G_N_ELEMENTS (p->names); i++)
+      if (!p->names[i].used || p->names[i].role == role)
+        {
+          slot = i;
+          break;
+        }
+  if (!p->names[slot].used || (slot != 0 && p->names[slot].role != role))
     {
       p->names[slot].used = TRUE;
       p->names[slot].role = role;
@@ -636,7 +648,8 @@ dg_value_text (DgRng *rng, gint64 min_len, gint64 max_len, GString *out)
   gsize start = out->len;
 
   hi = MIN (hi, MAX (min_len, 4) + 40);
-  target = dg_rng_range (rng, min_len, MAX (hi, min_len));
+  /* an empty string is valid but rarely what anyone wants */
+  target = dg_rng_range (rng, MAX (min_len, MIN (3, hi)), MAX (hi, min_len));
   while ((gint64) (out->len - start) < target)
     {
       if (out->len > start)
@@ -733,12 +746,12 @@ dg_offline_pattern_new (DgOfflineGenerator *gen, const char *source, const char 
 
   g_ptr_array_add (gen->patterns, pattern);
   pattern->source = dg_arena_str (gen, source);
-  pattern->regex = g_regex_new (source, G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY, 0, &local);
+  /* the validator's ECMA-262 translation: generated strings are judged as records will be */
+  pattern->regex = dg_js_regex_compile (source, &local);
   if (pattern->regex == NULL)
     {
-      g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_INVALID_SCHEMA,
-                   "pattern \"%s\" is not a valid regular expression (%s) at %s", source,
-                   local->message, *pointer ? pointer : "the schema root");
+      g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_INVALID_SCHEMA, "%s at %s",
+                   local->message, dg_where (pointer));
       return NULL;
     }
   pattern->ast = dg_regex_parse (source, &why);
@@ -766,7 +779,7 @@ dg_offline_pattern_new (DgOfflineGenerator *gen, const char *source, const char 
       g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_UNSUPPORTED,
                    "pattern \"%s\" uses %s, which the offline generator cannot produce, and no "
                    "candidate value matched it, at %s",
-                   source, why, *pointer ? pointer : "the schema root");
+                   source, why, dg_where (pointer));
       return NULL;
     }
   return pattern;
