@@ -566,13 +566,22 @@ merge_simple (DgOfflineGenerator *gen, const DgPlan *a, const DgPlan *b, GError 
     {
       if (a->contains != NULL && a->contains != b->contains)
         {
-          g_set_error (error, DG_OFFLINE_ERROR, DG_OFFLINE_ERROR_UNSUPPORTED,
-                       "two different \"contains\" keywords apply at %s", dg_where (a->pointer));
-          return NULL;
+          /* one "contains" steers generation; the other is checked on each result */
+          DgPlan *check = dg_plan_new (gen, DG_PLAN_SIMPLE, b->pointer);
+
+          check->contains = b->contains;
+          check->min_contains = b->min_contains;
+          check->max_contains = b->max_contains;
+          if (m->musts == NULL)
+            m->musts = dg_arena_ptr_array (gen);
+          g_ptr_array_add (m->musts, check);
         }
-      m->contains = b->contains;
-      m->min_contains = b->min_contains;
-      m->max_contains = b->max_contains;
+      else
+        {
+          m->contains = b->contains;
+          m->min_contains = b->min_contains;
+          m->max_contains = b->max_contains;
+        }
     }
 
   if ((a->props != NULL && a->props->len > 0) || (b->props != NULL && b->props->len > 0))
