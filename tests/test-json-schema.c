@@ -316,8 +316,23 @@ test_deep_instance (void)
                           " \"enum\": [[1], {\"a\": {\"a\": 2}}]}");
   schema = dg_json_schema_new (schema_node, DG_JSON_SCHEMA_NONE, &error);
   g_assert_no_error (error);
+  g_assert_false (dg_json_schema_validate (schema, deep_object, NULL));
   g_assert_false (dg_json_schema_validate (schema, deep_object, &issues));
-  issue = g_ptr_array_index (issues, issues->len - 1);
+  /* two issues per level, so the list is cut at its limit */
+  g_assert_cmpuint (issues->len, ==, 101);
+  issue = g_ptr_array_index (issues, 100);
+  g_assert_cmpstr (issue->message, ==, "more than 100 errors; validation stopped here");
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  g_clear_pointer (&schema, dg_json_schema_unref);
+  g_clear_pointer (&schema_node, json_node_unref);
+
+  /* without errors to report, the depth limit is what stops it */
+  schema_node = parse_ok ("{\"additionalProperties\": {\"$ref\": \"#\"}}");
+  schema = dg_json_schema_new (schema_node, DG_JSON_SCHEMA_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_false (dg_json_schema_validate (schema, deep_object, &issues));
+  g_assert_cmpuint (issues->len, ==, 1);
+  issue = g_ptr_array_index (issues, 0);
   g_assert_cmpstr (issue->message, ==,
                    "evaluation is nested deeper than 1000 schemas (a recursive schema, or a "
                    "value nested too deeply)");

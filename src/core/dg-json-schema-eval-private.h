@@ -30,6 +30,7 @@ struct _DgJsScope
 typedef struct
 {
   GPtrArray *errors; /* NULL: stop at the first failure */
+  gboolean stopped;  /* DG_JS_MAX_ISSUES reached: finish as if errors were NULL */
   const DgJsScope *scope;
   guint depth;
 } DgJsCtx;
@@ -59,9 +60,9 @@ typedef struct
   {                              \
     if (!(expr))                 \
       {                          \
-        valid = FALSE;           \
-        if (ctx->errors == NULL) \
-          goto out;              \
+        valid = FALSE;                              \
+        if (ctx->errors == NULL || ctx->stopped)    \
+          goto out;                                 \
       }                          \
   }                              \
   G_STMT_END

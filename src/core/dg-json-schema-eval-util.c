@@ -117,11 +117,15 @@ dg_js_path_to_string (const DgJsPath *path, const char *last)
 
       g_string_append_c (s, '/');
       if (p->key != NULL)
-        {
-          g_autofree char *escaped = dg_js_pointer_escape (p->key);
-
-          g_string_append (s, escaped);
-        }
+        for (const char *c = p->key; *c != '\0'; c++)
+          {
+            if (*c == '~')
+              g_string_append (s, "~0");
+            else if (*c == '/')
+              g_string_append (s, "~1");
+            else
+              g_string_append_c (s, *c);
+          }
       else
         g_string_append_printf (s, "%" G_GSIZE_FORMAT, p->index);
     }
@@ -140,8 +144,20 @@ dg_js_report (DgJsCtx *ctx, const DgJsPath *ip, const DgJsPath *kp, const char *
   DgJsonSchemaIssue *issue;
   va_list args;
 
-  if (ctx->errors == NULL)
+  if (ctx->errors == NULL || ctx->stopped)
     return;
+  if (ctx->errors->len >= DG_JS_MAX_ISSUES)
+    {
+      /* a hostile value must not make a million issues: say so and stop */
+      issue = g_new0 (DgJsonSchemaIssue, 1);
+      issue->instance_location = g_strdup ("");
+      issue->keyword_location = g_strdup ("");
+      issue->message =
+          g_strdup_printf ("more than %d errors; validation stopped here", DG_JS_MAX_ISSUES);
+      g_ptr_array_add (ctx->errors, issue);
+      ctx->stopped = TRUE;
+      return;
+    }
   issue = g_new0 (DgJsonSchemaIssue, 1);
   issue->instance_location = dg_js_path_to_string (ip, NULL);
   issue->keyword_location = dg_js_path_to_string (kp, keyword);

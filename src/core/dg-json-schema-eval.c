@@ -187,7 +187,7 @@ report_alternatives (DgJsCtx *ctx, JsonNode *inst, const DgJsPath *ip, const DgJ
   guint best_index = 0;
   KEY (k1, kp, keyword);
 
-  if (ctx->errors == NULL)
+  if (ctx->errors == NULL || ctx->stopped)
     return;
   for (guint i = 0; i < n; i++)
     {
@@ -199,6 +199,7 @@ report_alternatives (DgJsCtx *ctx, JsonNode *inst, const DgJsPath *ip, const DgJ
       ctx->errors = errors;
       dg_js_eval (ctx, alternatives[i], inst, ip, &k2, NULL);
       ctx->errors = saved;
+      ctx->stopped = FALSE; /* the cap counts the real issues only */
       if (errors->len > 0 && (best == NULL || errors->len < best->len))
         {
           g_clear_pointer (&best, g_ptr_array_unref);
@@ -557,7 +558,7 @@ out:
 gboolean
 dg_js_validate (DgJsonSchema *self, JsonNode *instance, GPtrArray *errors)
 {
-  DgJsCtx ctx = { errors, NULL, 0 };
+  DgJsCtx ctx = { errors, FALSE, NULL, 0 };
 
   return dg_js_eval (&ctx, self->root, instance, NULL, NULL, NULL);
 }

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 #define DG_JS_MAX_EVAL_DEPTH   1000 /* nested schema evaluations per validation */
 #define DG_JS_MAX_SCHEMA_DEPTH 1000 /* nesting of the schema document itself */
 #define DG_JS_MAX_VALUE_DEPTH  1000 /* nesting compared by const/enum/uniqueItems */
+#define DG_JS_MAX_ISSUES       100  /* issues reported per validation */
 
 /* Type bits; an integer-valued number has both NUMBER and INTEGER. */
 enum {
