@@ -139,6 +139,42 @@ test_cli_invalid_records (void)
   result_clear (&r);
 }
 
+/* Hostile lines in the data file: each is one clear "not valid JSON" line, nothing more. */
+static void
+test_cli_hostile_lines (void)
+{
+  g_autoptr (DgTestDir) dir = dg_test_dir_new ();
+  g_autofree char *schema = write_file (dir, "schema.json", SCHEMA);
+  g_autoptr (GString) data = g_string_new ("{\"name\": \"Ana\", \"email\": \"a@example.com\"}\n");
+  g_autofree char *path = dg_test_dir_file (dir, "data.jsonl");
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  Result r = { 0 };
+
+  for (int i = 0; i < 10000; i++)
+    g_string_append_c (data, '[');
+  g_string_append (data, "\n{\"name\": \"caf\xC3\", \"email\": \"a@example.com\"}\n");
+  g_string_append (data, "{\"name\": \"Ana\", \"email\": \"a@example.com\", \"age\": 1e999}\n");
+  g_string_append (data, "Sure! Here is the record: {\"name\": \"Ana\"}\n");
+  g_file_set_contents (path, data->str, data->len, &error);
+  g_assert_no_error (error);
+
+  if (!run_cli (&r, NULL, (const char *const[]){ schema, path, NULL }))
+    return;
+  g_assert_cmpint (r.status, ==, 1);
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  g_assert_cmpstr (lines[0], ==,
+                   "line 2: not valid JSON: column 513: nesting deeper than 512 levels");
+  g_assert_cmpstr (lines[1], ==, "line 3: not valid JSON: column 14: invalid UTF-8 in string");
+  g_assert_cmpstr (lines[2], ==,
+                   "line 4: not valid JSON: column 50: number 1e999 is too large for a double");
+  g_assert_cmpstr (lines[3], ==,
+                   "line 5: not valid JSON: column 1: unexpected 'S', expected a JSON value");
+  g_assert_cmpstr (lines[4], ==, "5 records: 1 valid, 4 invalid (4 not JSON)");
+  result_clear (&r);
+}
+
 static void
 test_cli_array_file (void)
 {
@@ -215,6 +251,7 @@ dg_test_json_schema_cli_add_tests (void)
 {
   g_test_add_func ("/core/json-schema/cli/valid", test_cli_valid);
   g_test_add_func ("/core/json-schema/cli/invalid-records", test_cli_invalid_records);
+  g_test_add_func ("/core/json-schema/cli/hostile-lines", test_cli_hostile_lines);
   g_test_add_func ("/core/json-schema/cli/array-file", test_cli_array_file);
   g_test_add_func ("/core/json-schema/cli/bad-schema", test_cli_bad_schema);
   g_test_add_func ("/core/json-schema/cli/usage", test_cli_usage);
