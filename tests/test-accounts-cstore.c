@@ -178,7 +178,11 @@ test_interop (Fixture *f, gconstpointer data)
   dg_cstore_standin_inject (f->standin, "/hset", DG_CSTORE_FAULT_FALSE, 1, 0);
   ghost = dg_accounts_create (accounts, "ghost", "pw", NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (dg_cstore_standin_hget_string (f->standin, HKEY, "ghost"));
+  {
+    g_autofree char *stored = dg_cstore_standin_hget_string (f->standin, HKEY, "ghost");
+
+    g_assert_nonnull (stored);
+  }
 
   /* A CStore failure is not "invalid credentials". */
   dg_cstore_standin_inject (f->standin, "/hget", DG_CSTORE_FAULT_500, 1, 0);
