@@ -176,8 +176,23 @@ test_issue_to_string (void)
   g_autofree char *a = dg_json_schema_issue_to_string (&issue);
   g_autofree char *b = dg_json_schema_issue_to_string (&root);
 
+  g_autoptr (GPtrArray) issues = g_ptr_array_new ();
+  g_autofree char *all = NULL;
+  g_autofree char *first = NULL;
+
   g_assert_cmpstr (a, ==, "/age: must be ≤ 120 (at /properties/age/maximum)");
   g_assert_cmpstr (b, ==, "(root): missing required property “email” (at /required)");
+
+  g_ptr_array_add (issues, &issue);
+  g_ptr_array_add (issues, &root);
+  g_ptr_array_add (issues, &issue);
+  all = dg_json_schema_issues_join (issues, 0);
+  first = dg_json_schema_issues_join (issues, 1);
+  g_assert_cmpstr (all, ==,
+                   "/age: must be ≤ 120 (at /properties/age/maximum); (root): missing required "
+                   "property “email” (at /required); /age: must be ≤ 120 (at "
+                   "/properties/age/maximum)");
+  g_assert_cmpstr (first, ==, "/age: must be ≤ 120 (at /properties/age/maximum) (and 2 more)");
 }
 
 static void

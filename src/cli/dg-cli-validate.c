@@ -73,7 +73,7 @@ static void
 check_record (Run *run, const char *label, JsonNode *record, const GError *parse_error)
 {
   g_autoptr (GPtrArray) issues = NULL;
-  g_autoptr (GString) line = NULL;
+  g_autofree char *joined = NULL;
 
   run->records++;
   if (record == NULL)
@@ -89,17 +89,8 @@ check_record (Run *run, const char *label, JsonNode *record, const GError *parse
     return;
   run->invalid++;
   dg_json_schema_validate (run->schema, record, &issues);
-  line = g_string_new (label);
-  g_string_append (line, ": ");
-  for (guint i = 0; i < issues->len; i++)
-    {
-      g_autofree char *text = dg_json_schema_issue_to_string (g_ptr_array_index (issues, i));
-
-      if (i > 0)
-        g_string_append (line, "; ");
-      g_string_append (line, text);
-    }
-  printf ("%s\n", line->str);
+  joined = dg_json_schema_issues_join (issues, 0);
+  printf ("%s: %s\n", label, joined);
 }
 
 static void

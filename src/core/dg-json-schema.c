@@ -127,6 +127,37 @@ dg_json_schema_issue_to_string (const DgJsonSchemaIssue *issue)
       issue->message, issue->keyword_location[0] != '\0' ? issue->keyword_location : "#");
 }
 
+/**
+ * dg_json_schema_issues_join:
+ * @issues: (element-type DgJsonSchemaIssue): from dg_json_schema_validate()
+ * @max_issues: how many to spell out; 0 for all
+ *
+ * Returns: one line, e.g. `/age: must be ≤ 120 (at /properties/age/maximum); (root): missing
+ * required property “email” (at /required) (and 3 more)`.
+ */
+char *
+dg_json_schema_issues_join (GPtrArray *issues, guint max_issues)
+{
+  GString *line;
+  guint shown;
+
+  g_return_val_if_fail (issues != NULL, NULL);
+
+  line = g_string_new (NULL);
+  shown = max_issues == 0 ? issues->len : MIN (max_issues, issues->len);
+  for (guint i = 0; i < shown; i++)
+    {
+      g_autofree char *text = dg_json_schema_issue_to_string (g_ptr_array_index (issues, i));
+
+      if (i > 0)
+        g_string_append (line, "; ");
+      g_string_append (line, text);
+    }
+  if (shown < issues->len)
+    g_string_append_printf (line, " (and %u more)", issues->len - shown);
+  return g_string_free (line, FALSE);
+}
+
 /* ---- the validator ---- */
 
 /**

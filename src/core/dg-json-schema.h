@@ -36,6 +36,10 @@ typedef struct {
 void  dg_json_schema_issue_free      (DgJsonSchemaIssue *issue);
 /* One line for a person: `/age: must be ≤ 120 (at /properties/age/maximum)`. */
 char *dg_json_schema_issue_to_string (const DgJsonSchemaIssue *issue);
+/* The first @max_issues (0: all) issues as one line joined with "; ", then "(and N more)":
+ * for a failed record's reason or a re-ask prompt. */
+char *dg_json_schema_issues_join     (GPtrArray               *issues,
+                                      guint                    max_issues);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgJsonSchemaIssue, dg_json_schema_issue_free)
 
