@@ -11,7 +11,7 @@
  * A deliberately small record maker for the stand-in: enough of JSON Schema (object,
  * properties, required, enum, const, string lengths and common formats, integer/number
  * bounds, arrays, booleans, null, type unions) to answer like a well-behaved model.
- * Deterministic in @n so tests can predict records.
+ * Deterministic in @n so tests can predict records. Below it, the answer bodies of both APIs.
  */
 
 static JsonNode *make_value (JsonObject *schema, guint64 n, guint depth);
@@ -104,8 +104,11 @@ make_number (JsonObject *schema, guint64 n, gboolean integer)
   if (integer)
     json_node_set_int (node, lo + (gint64) (n % (guint64) (hi - lo + 1)));
   else
-    json_node_set_double (node,
-                          (double) (lo + (gint64) (n % (guint64) (hi - lo + 1))) + 0.5 * (hi > lo));
+    {
+      /* A fraction when it fits: x.5 stays below the maximum. */
+      gint64 whole = lo + (gint64) (n % (guint64) (hi - lo + 1));
+      json_node_set_double (node, (double) whole + (whole < hi ? 0.5 : 0.0));
+    }
   return node;
 }
 
@@ -232,4 +235,178 @@ dg_model_standin_make_invalid_record (JsonNode *schema, guint64 n)
       json_object_set_boolean_member (object, "unexpected_field", TRUE);
     }
   return record;
+}
+
+/* ---- answers ---- */
+
+JsonNode *
+dg_model_standin_request_schema (JsonNode *request, gboolean openai, gboolean *json_schema_format)
+{
+  JsonObject *body =
+      request != NULL && JSON_NODE_HOLDS_OBJECT (request) ? json_node_get_object (request) : NULL;
+  JsonNode *format = body != NULL ? json_object_get_member (body, "response_format") : NULL;
+  JsonObject *f;
+  const char *type;
+
+  *json_schema_format = FALSE;
+  if (format == NULL || !JSON_NODE_HOLDS_OBJECT (format))
+    return NULL;
+  f = json_node_get_object (format);
+  type = json_object_has_member (f, "type") ? json_object_get_string_member (f, "type") : NULL;
+  if (g_strcmp0 (type, "json_schema") == 0)
+    {
+      JsonNode *js = json_object_get_member (f, "json_schema");
+      *json_schema_format = TRUE;
+      if (js != NULL && JSON_NODE_HOLDS_OBJECT (js))
+        return json_object_get_member (json_node_get_object (js), "schema");
+      return NULL;
+    }
+  return json_object_get_member (f, "schema");
+}
+
+/* Without a schema in response_format (json_object mode), a model follows the prompt: take the
+ * JSON after the last "Schema:" in the messages, as dg-prompts writes it. */
+JsonNode *
+dg_model_standin_prompt_schema (JsonNode *request)
+{
+  JsonObject *body =
+      request != NULL && JSON_NODE_HOLDS_OBJECT (request) ? json_node_get_object (request) : NULL;
+  JsonNode *messages = body != NULL ? json_object_get_member (body, "messages") : NULL;
+  JsonNode *found = NULL;
+
+  if (messages == NULL || !JSON_NODE_HOLDS_ARRAY (messages))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (messages)); i++)
+    {
+      JsonNode *m = json_array_get_element (json_node_get_array (messages), i);
+      const char *content, *at;
+
+      if (!JSON_NODE_HOLDS_OBJECT (m))
+        continue;
+      content =
+          json_object_get_string_member_with_default (json_node_get_object (m), "content", "");
+      at = g_strrstr (content, "Schema:");
+      if (at != NULL)
+        {
+          JsonNode *schema = json_from_string (at + strlen ("Schema:"), NULL);
+          if (schema != NULL)
+            {
+              g_clear_pointer (&found, json_node_unref);
+              found = schema;
+            }
+        }
+    }
+  return found;
+}
+
+char *
+dg_model_standin_content_for (DgStandinFault fault, JsonNode *schema, guint arrival,
+                              gboolean *valid)
+{
+  g_autoptr (JsonNode) record = NULL;
+  g_autofree char *json = NULL;
+
+  *valid = fault == DG_STANDIN_FAULT_NONE || fault == DG_STANDIN_FAULT_PROSE ||
+           fault == DG_STANDIN_FAULT_FENCED;
+  if (fault == DG_STANDIN_FAULT_NOT_JSON)
+    return g_strdup ("I am sorry, I cannot produce that record right now.");
+  record = fault == DG_STANDIN_FAULT_INVALID_RECORD
+               ? dg_model_standin_make_invalid_record (schema, arrival)
+               : dg_model_standin_make_record (schema, arrival);
+  json = json_to_string (record, fault == DG_STANDIN_FAULT_FENCED);
+  if (fault == DG_STANDIN_FAULT_PROSE)
+    return g_strdup_printf ("Sure! Here is the record you asked for:\n%s\nLet me know if you "
+                            "need another one.",
+                            json);
+  if (fault == DG_STANDIN_FAULT_FENCED)
+    return g_strdup_printf ("```json\n%s\n```", json);
+  return g_steal_pointer (&json);
+}
+
+JsonNode *
+dg_model_standin_chat_payload (const char *content, guint arrival, gboolean parts)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  {
+    g_autofree char *id = g_strdup_printf ("chatcmpl-%u", arrival);
+    json_builder_add_string_value (b, id);
+  }
+  json_builder_set_member_name (b, "object");
+  json_builder_add_string_value (b, "chat.completion");
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, "standin-model");
+  json_builder_set_member_name (b, "choices");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "message");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, "assistant");
+  json_builder_set_member_name (b, "content");
+  if (parts)
+    {
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "text");
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, content);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+  else
+    json_builder_add_string_value (b, content);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "finish_reason");
+  json_builder_add_string_value (b, "stop");
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "usage");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt_tokens");
+  json_builder_add_int_value (b, DG_STANDIN_PROMPT_TOKENS);
+  json_builder_set_member_name (b, "completion_tokens");
+  json_builder_add_int_value (b, DG_STANDIN_COMPLETION_TOKENS);
+  json_builder_set_member_name (b, "total_tokens");
+  json_builder_add_int_value (b, DG_STANDIN_PROMPT_TOKENS + DG_STANDIN_COMPLETION_TOKENS);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+char *
+dg_model_standin_ratio1_body (const char *content, guint arrival, DgStandinRatio1Shape shape)
+{
+  g_autoptr (JsonNode) payload = dg_model_standin_chat_payload (content, arrival, FALSE);
+  JsonObject *inner = json_object_new ();
+  JsonArray *text = json_array_new ();
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *request_id = g_strdup_printf ("req-%u", arrival);
+
+  json_object_set_string_member (inner, "REQUEST_ID", request_id);
+  json_object_set_string_member (inner, "MODEL_NAME", "standin-ratio1");
+  json_array_add_string_element (text, content);
+  json_object_set_array_member (inner, "TEXT_RESPONSE", text);
+  if (shape != DG_STANDIN_RATIO1_TEXT_ONLY)
+    {
+      JsonArray *full = json_array_new ();
+      json_array_add_element (full, json_node_ref (payload));
+      json_object_set_array_member (inner, "FULL_OUTPUT", full);
+    }
+  if (shape == DG_STANDIN_RATIO1_RAW)
+    json_node_take_object (root, inner);
+  else
+    {
+      JsonObject *outer = json_object_new ();
+      json_object_set_object_member (outer, "result", inner);
+      json_object_set_string_member (outer, "server_node_addr", "0xai_standin");
+      json_object_set_string_member (outer, "ee_node_alias", "standin");
+      json_node_take_object (root, outer);
+    }
+  return json_to_string (root, FALSE);
 }

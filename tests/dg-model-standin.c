@@ -9,9 +9,6 @@
 #include "dg-model-standin-private.h"
 #include "dg-test-utils.h"
 
-#define PROMPT_TOKENS 42
-#define COMPLETION_TOKENS 17
-
 struct _DgModelStandin
 {
   DgTestServer *server;
@@ -58,7 +55,8 @@ typedef struct
   char *body;
   gboolean rate_headers;
   gboolean valid_record;
-  gboolean done; /* answered or disconnected */
+  gboolean done;        /* answered or disconnected */
+  gint64 service_start; /* when the server started on it (arrival, or leaving the queue) */
   gboolean hung;
 } Held;
 
@@ -192,6 +190,7 @@ on_disconnected (SoupServerMessage *msg, gpointer data)
 static void
 start_held (Held *held)
 {
+  gint64 remaining_ms;
   guint latency;
 
   g_mutex_lock (&held->self->lock);
@@ -199,7 +198,12 @@ start_held (Held *held)
   g_mutex_unlock (&held->self->lock);
   if (held->hung)
     return;
-  held->source = g_timeout_source_new (latency);
+  /* The latency is the whole answer time, as a model's would be: the work done to build
+   * the answer counts towards it. */
+  if (held->service_start == 0)
+    held->service_start = g_get_monotonic_time ();
+  remaining_ms = (gint64) latency - (g_get_monotonic_time () - held->service_start) / 1000;
+  held->source = g_timeout_source_new ((guint) MAX (remaining_ms, 0));
   g_source_set_callback (held->source, release_held, held, NULL);
   g_source_attach (held->source, dg_test_server_get_context (held->self->server));
 }
@@ -218,177 +222,6 @@ respond_truncated (SoupServerMessage *msg)
   g_output_stream_write_all (g_io_stream_get_output_stream (stream), text, sizeof text - 1, NULL,
                              NULL, NULL);
   g_io_stream_close (stream, NULL, NULL);
-}
-
-static JsonNode *
-request_schema (JsonNode *request, gboolean openai, gboolean *json_schema_format)
-{
-  JsonObject *body =
-      request != NULL && JSON_NODE_HOLDS_OBJECT (request) ? json_node_get_object (request) : NULL;
-  JsonNode *format = body != NULL ? json_object_get_member (body, "response_format") : NULL;
-  JsonObject *f;
-  const char *type;
-
-  *json_schema_format = FALSE;
-  if (format == NULL || !JSON_NODE_HOLDS_OBJECT (format))
-    return NULL;
-  f = json_node_get_object (format);
-  type = json_object_has_member (f, "type") ? json_object_get_string_member (f, "type") : NULL;
-  if (g_strcmp0 (type, "json_schema") == 0)
-    {
-      JsonNode *js = json_object_get_member (f, "json_schema");
-      *json_schema_format = TRUE;
-      if (js != NULL && JSON_NODE_HOLDS_OBJECT (js))
-        return json_object_get_member (json_node_get_object (js), "schema");
-      return NULL;
-    }
-  return json_object_get_member (f, "schema");
-}
-
-/* Without a schema in response_format (json_object mode), a model follows the prompt: take the
- * JSON after the last "Schema:" in the messages, as dg-prompts writes it. */
-static JsonNode *
-prompt_schema (JsonNode *request)
-{
-  JsonObject *body =
-      request != NULL && JSON_NODE_HOLDS_OBJECT (request) ? json_node_get_object (request) : NULL;
-  JsonNode *messages = body != NULL ? json_object_get_member (body, "messages") : NULL;
-  JsonNode *found = NULL;
-
-  if (messages == NULL || !JSON_NODE_HOLDS_ARRAY (messages))
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (messages)); i++)
-    {
-      JsonNode *m = json_array_get_element (json_node_get_array (messages), i);
-      const char *content, *at;
-
-      if (!JSON_NODE_HOLDS_OBJECT (m))
-        continue;
-      content =
-          json_object_get_string_member_with_default (json_node_get_object (m), "content", "");
-      at = g_strrstr (content, "Schema:");
-      if (at != NULL)
-        {
-          JsonNode *schema = json_from_string (at + strlen ("Schema:"), NULL);
-          if (schema != NULL)
-            {
-              g_clear_pointer (&found, json_node_unref);
-              found = schema;
-            }
-        }
-    }
-  return found;
-}
-
-static char *
-content_for (DgStandinFault fault, JsonNode *schema, guint arrival, gboolean *valid)
-{
-  g_autoptr (JsonNode) record = NULL;
-  g_autofree char *json = NULL;
-
-  *valid = fault == DG_STANDIN_FAULT_NONE || fault == DG_STANDIN_FAULT_PROSE ||
-           fault == DG_STANDIN_FAULT_FENCED;
-  if (fault == DG_STANDIN_FAULT_NOT_JSON)
-    return g_strdup ("I am sorry, I cannot produce that record right now.");
-  record = fault == DG_STANDIN_FAULT_INVALID_RECORD
-               ? dg_model_standin_make_invalid_record (schema, arrival)
-               : dg_model_standin_make_record (schema, arrival);
-  json = json_to_string (record, fault == DG_STANDIN_FAULT_FENCED);
-  if (fault == DG_STANDIN_FAULT_PROSE)
-    return g_strdup_printf ("Sure! Here is the record you asked for:\n%s\nLet me know if you "
-                            "need another one.",
-                            json);
-  if (fault == DG_STANDIN_FAULT_FENCED)
-    return g_strdup_printf ("```json\n%s\n```", json);
-  return g_steal_pointer (&json);
-}
-
-static JsonNode *
-chat_payload (const char *content, guint arrival, gboolean parts)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  {
-    g_autofree char *id = g_strdup_printf ("chatcmpl-%u", arrival);
-    json_builder_add_string_value (b, id);
-  }
-  json_builder_set_member_name (b, "object");
-  json_builder_add_string_value (b, "chat.completion");
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, "standin-model");
-  json_builder_set_member_name (b, "choices");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "index");
-  json_builder_add_int_value (b, 0);
-  json_builder_set_member_name (b, "message");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, "assistant");
-  json_builder_set_member_name (b, "content");
-  if (parts)
-    {
-      json_builder_begin_array (b);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, "text");
-      json_builder_set_member_name (b, "text");
-      json_builder_add_string_value (b, content);
-      json_builder_end_object (b);
-      json_builder_end_array (b);
-    }
-  else
-    json_builder_add_string_value (b, content);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "finish_reason");
-  json_builder_add_string_value (b, "stop");
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "usage");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "prompt_tokens");
-  json_builder_add_int_value (b, PROMPT_TOKENS);
-  json_builder_set_member_name (b, "completion_tokens");
-  json_builder_add_int_value (b, COMPLETION_TOKENS);
-  json_builder_set_member_name (b, "total_tokens");
-  json_builder_add_int_value (b, PROMPT_TOKENS + COMPLETION_TOKENS);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-static char *
-ratio1_body (const char *content, guint arrival, DgStandinRatio1Shape shape)
-{
-  g_autoptr (JsonNode) payload = chat_payload (content, arrival, FALSE);
-  JsonObject *inner = json_object_new ();
-  JsonArray *text = json_array_new ();
-  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *request_id = g_strdup_printf ("req-%u", arrival);
-
-  json_object_set_string_member (inner, "REQUEST_ID", request_id);
-  json_object_set_string_member (inner, "MODEL_NAME", "standin-ratio1");
-  json_array_add_string_element (text, content);
-  json_object_set_array_member (inner, "TEXT_RESPONSE", text);
-  if (shape != DG_STANDIN_RATIO1_TEXT_ONLY)
-    {
-      JsonArray *full = json_array_new ();
-      json_array_add_element (full, json_node_ref (payload));
-      json_object_set_array_member (inner, "FULL_OUTPUT", full);
-    }
-  if (shape == DG_STANDIN_RATIO1_RAW)
-    json_node_take_object (root, inner);
-  else
-    {
-      JsonObject *outer = json_object_new ();
-      json_object_set_object_member (outer, "result", inner);
-      json_object_set_string_member (outer, "server_node_addr", "0xai_standin");
-      json_object_set_string_member (outer, "ee_node_alias", "standin");
-      json_node_take_object (root, outer);
-    }
-  return json_to_string (root, FALSE);
 }
 
 static void
@@ -444,6 +277,7 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   held = g_new0 (Held, 1);
   held->self = self;
   held->msg = g_object_ref (msg);
+  held->service_start = g_get_monotonic_time ();
 
   g_mutex_lock (&self->lock);
   arrival = self->arrivals++;
@@ -515,9 +349,10 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
     }
 
   json_parser_load_from_data (parser, request_body->data, (gssize) request_body->length, NULL);
-  schema = request_schema (json_parser_get_root (parser), openai, &json_schema_format);
+  schema =
+      dg_model_standin_request_schema (json_parser_get_root (parser), openai, &json_schema_format);
   if (schema == NULL)
-    schema = prompted = prompt_schema (json_parser_get_root (parser));
+    schema = prompted = dg_model_standin_prompt_schema (json_parser_get_root (parser));
 
   g_mutex_lock (&self->lock);
   if (openai && json_schema_format && self->refuse_json_schema)
@@ -568,16 +403,17 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
                         "\"invalid_request_error\",\"param\":\"response_format\"}}");
           break;
         }
-      content = content_for (fault, schema, arrival, &held->valid_record);
+      content = dg_model_standin_content_for (fault, schema, arrival, &held->valid_record);
       held->status = 200;
       g_mutex_lock (&self->lock);
       if (openai)
         {
-          g_autoptr (JsonNode) payload = chat_payload (content, arrival, self->content_parts);
+          g_autoptr (JsonNode) payload =
+              dg_model_standin_chat_payload (content, arrival, self->content_parts);
           held->body = json_to_string (payload, FALSE);
         }
       else
-        held->body = ratio1_body (content, arrival, self->shape);
+        held->body = dg_model_standin_ratio1_body (content, arrival, self->shape);
       g_mutex_unlock (&self->lock);
       if (fault == DG_STANDIN_FAULT_TRUNCATED_JSON)
         held->body[strlen (held->body) / 2] = '\0';
@@ -588,7 +424,10 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected), held);
   g_ptr_array_add (self->held, held);
   if (queue_it)
-    g_queue_push_tail (&self->waiting, held);
+    {
+      held->service_start = 0; /* served later, when a slot frees */
+      g_queue_push_tail (&self->waiting, held);
+    }
   else
     start_held (held);
 }

@@ -30,9 +30,13 @@ GPtrArray           *test_run                (DgInference        *inference,
                                               DgInferenceQueue   *queue,
                                               DgInferenceRequest **requests,
                                               guint               n_requests);
+/* A DgInferenceCallback that appends a reference to @result to the GPtrArray @user_data. */
+void                 test_collect_cb         (DgInferenceResult  *result,
+                                              gpointer            user_data);
 /* Outcomes of @result's attempts as "server-error,ok". */
 char                *test_outcomes           (DgInferenceResult  *result);
 
+void                 test_inference_add_flow_tests  (void);
 void                 test_inference_add_fault_tests (void);
 
 G_END_DECLS

@@ -150,11 +150,12 @@ shrink_limit (DgInferenceWorker *w, Task *t)
 {
   EndpointState *ep = t->ep;
 
-  /* Halve at most once per round trip: answers to requests sent before the last cut say
-   * nothing about the new limit. */
+  /* Cut by a quarter (gentler than halving: injected or sporadic 503s should not starve a
+   * healthy server), at most once per round trip: answers to requests sent before the last
+   * cut say nothing about the new limit. */
   if (t->attempt_start_us < ep->last_decrease_us)
     return;
-  ep->limit = MAX (1.0, (double) (guint) (ep->limit / 2));
+  ep->limit = MAX (1.0, (double) (guint) (ep->limit * 0.75));
   ep->last_decrease_us = g_get_monotonic_time ();
   dg_inference_worker_publish_limit (w, ep);
   g_debug ("Endpoint %s throttled: limit now %u", ep->key, (guint) ep->limit);

@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  *
  * Scheduling: at most `concurrency` HTTP requests in flight per DgInference (per instance),
  * shared round-robin first between owners (users), then between the queues (jobs) of an
- * owner. Each endpoint has an adaptive limit that halves on 429/503 and grows back by one
- * per round of successes; Retry-After / retry-after-ms hold the endpoint. Transport errors,
+ * owner. Each endpoint has an adaptive limit that shrinks by a quarter on 429/503 and grows
+ * back by one per round of successes; Retry-After / retry-after-ms hold the endpoint. Transport errors,
  * timeouts, 408, 429 and 5xx are retried with exponential backoff and jitter; output that is
  * not JSON, or that the validation hook rejects, is re-asked at once. Other 4xx statuses fail
  * the record at once (retrying a bad key or a bad request cannot help). Every attempt is
