@@ -25,7 +25,7 @@
 #define MAX_POSITIONS 256
 #define WORDS (MAX_POSITIONS / 64)
 #define MAX_STATES 512
-#define MAX_NODES 4096
+#define MAX_NODES 2048 /* also bounds the recursion over the syntax tree */
 
 enum
 {
