@@ -9,6 +9,7 @@
 #include "dg-json-schema.h"
 #include "dg-model-standin-private.h"
 #include "dg-prompts.h"
+#include "dg-templates.h"
 #include "dg-test-utils.h"
 #include "test-inference.h"
 
@@ -492,19 +493,24 @@ test_offline (void)
 }
 
 static void
-test_offline_draft_refused (void)
+test_offline_draft (void)
 {
   g_autoptr (DgInference) inference = test_inference_new (1, 3, 5000);
   g_autoptr (DgInferenceEndpoint) endpoint =
       dg_inference_endpoint_new (DG_INFERENCE_BACKEND_OFFLINE, NULL);
-  g_autoptr (JsonArray) messages = dg_prompts_draft_messages ("T", "D", "I", FALSE);
+  g_autoptr (JsonArray) messages =
+      dg_prompts_draft_messages ("Shop", "Orders of a web shop", "One order per record", FALSE);
   g_autoptr (DgInferenceRequest) request =
       dg_inference_request_new (endpoint, DG_INFERENCE_KIND_SCHEMA, messages);
   g_autoptr (DgInferenceResult) result = NULL;
+  g_autoptr (JsonNode) expected = dg_templates_get_schema ("orders", NULL);
 
+  dg_inference_request_set_draft_input (request, "Shop", "Orders of a web shop",
+                                        "One order per record", FALSE);
   result = run_one (inference, request);
-  g_assert_cmpint (result->status, ==, DG_INFERENCE_STATUS_FAILED);
-  g_assert_error (result->error, DG_INFERENCE_ERROR, DG_INFERENCE_ERROR_OFFLINE);
+  g_assert_cmpint (result->status, ==, DG_INFERENCE_STATUS_OK);
+  /* No model: the matching built-in template is the draft. */
+  g_assert_true (json_node_equal (result->output, expected));
 }
 
 /* ---- the real validator as the re-ask hook ---- */
@@ -729,7 +735,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/inference/response-shapes", test_response_shapes);
   g_test_add_func ("/core/inference/template-requests", test_template_requests);
   g_test_add_func ("/core/inference/offline/records", test_offline);
-  g_test_add_func ("/core/inference/offline/draft-refused", test_offline_draft_refused);
+  g_test_add_func ("/core/inference/offline/draft", test_offline_draft);
   g_test_add_func ("/core/inference/json-schema-hook", test_json_schema_hook);
   g_test_add_func ("/core/inference/endpoint-resolve", test_endpoint_resolve);
   g_test_add_func ("/core/inference/url-policy/refused", test_url_policy_refused);

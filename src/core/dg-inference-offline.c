@@ -5,10 +5,12 @@
 
 #include "dg-inference-private.h"
 #include "dg-offline.h"
+#include "dg-templates.h"
 
 /*
- * The offline backend: records from dg-offline, no HTTP. The generator is compiled once per
- * shared request (once per job when the runner uses a template request) and is thread-safe.
+ * The offline backend, no HTTP: records from dg-offline, schema drafts from dg-templates. The
+ * generator is compiled once per shared request (once per job when the runner uses a template
+ * request) and is thread-safe.
  */
 
 typedef struct
@@ -59,10 +61,13 @@ dg_inference_offline_run (DgInferenceShared *shared, gint64 index, guint64 seed,
 
   if (shared->kind == DG_INFERENCE_KIND_SCHEMA)
     {
-      g_set_error_literal (error, DG_INFERENCE_ERROR, DG_INFERENCE_ERROR_OFFLINE,
-                           "Drafting a schema needs a model; without one, start from a "
-                           "template or write the schema");
-      return NULL;
+      /* No model to draft with: the built-in template that best matches the request. */
+      g_autofree char *text =
+          g_strjoin ("\n", shared->draft_title != NULL ? shared->draft_title : "",
+                     shared->draft_description != NULL ? shared->draft_description : "",
+                     shared->draft_instructions != NULL ? shared->draft_instructions : "", NULL);
+
+      return dg_templates_suggest_schema (text, NULL);
     }
 
   state = offline_state (shared);
