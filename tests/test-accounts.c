@@ -500,6 +500,30 @@ test_update (Fixture *f, gconstpointer data)
   g_assert_error (error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_INVALID_ROLE);
 }
 
+/* Records are rewritten as JSON.stringify writes them: numbers and escapes included. */
+static void
+test_json_stringify (Fixture *f, gconstpointer data)
+{
+  g_autoptr (DgAccounts) accounts = standalone (f, "pepper", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgAccount) updated = NULL;
+  g_autofree char *text = NULL;
+
+  put_raw (f, "zoe",
+           "{\"type\":\"simple\",\"password\":null,\"role\":\"user\",\"metadata\":{"
+           "\"score\":0.1,\"big\":1E21,\"tiny\":1.5e-7,\"n\":-0,\"name\":"
+           "\"Zo\\u00eb\\u2028\\u0001\\/\"},"
+           "\"createdAt\":\"x\",\"updatedAt\":\"x\"}");
+  updated = dg_accounts_update (accounts, "zoe", "admin", NULL, NULL, &error);
+  g_assert_no_error (error);
+  text = get_raw (f, "zoe");
+  g_assert_cmpstr (text, ==,
+                   "{\"type\":\"simple\",\"password\":null,\"role\":\"admin\",\"metadata\":{"
+                   "\"score\":0.1,\"big\":1e+21,\"tiny\":1.5e-7,\"n\":0,\"name\":\"Zo\xc3\xab"
+                   "\xe2\x80\xa8\\u0001/\"},\"createdAt\":\"x\",\"updatedAt\":"
+                   "\"2024-01-01T00:00:00.000Z\"}");
+}
+
 static void
 test_change_password (Fixture *f, gconstpointer data)
 {
@@ -866,22 +890,13 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/*
- * Eight logins verified at once (~0.2 s and 64 MiB of Argon2id each) never hold up the
- * main loop: a 10 ms timer keeps firing on time (never more than 20 ms late).
- */
-static void
-test_login_off_main_loop (Fixture *f, gconstpointer data)
+/* Runs eight logins at once while a 10 ms timer ticks; returns its worst lateness (µs). */
+static gint64
+measure_logins (DgAccounts *accounts)
 {
-  g_autoptr (DgAccounts) accounts = standalone (f, "pepper", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DgAccount) user = NULL;
   Logins logins = { 0 };
   Ticker ticker = { 0 };
   guint source;
-
-  user = dg_accounts_create (accounts, "loaduser", "load-password", NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
 
   ticker.last = g_get_monotonic_time ();
   source = g_timeout_add (10, tick, &ticker);
@@ -897,9 +912,34 @@ test_login_off_main_loop (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (logins.succeeded, ==, 4);
   g_assert_cmpint (logins.refused, ==, 4);
-  g_test_message ("%u ticks, worst lateness %.1f ms", ticker.ticks, ticker.worst_late_us / 1000.0);
+  /* The logins took many ticks: the timer really ran while they were being hashed. */
   g_assert_cmpuint (ticker.ticks, >, 5);
-  g_assert_cmpint (ticker.worst_late_us, <=, 20 * 1000);
+  g_test_message ("%u ticks, worst lateness %.1f ms", ticker.ticks, ticker.worst_late_us / 1000.0);
+  return ticker.worst_late_us;
+}
+
+/*
+ * Eight logins verified at once (~0.2 s and 64 MiB of Argon2id each) never hold up the
+ * main loop: a 10 ms timer keeps firing on time (never more than 20 ms late).
+ *
+ * Other processes on a busy machine can delay any timer, so a run may be repeated: a hash
+ * on the main loop would make every run at least one whole hash (~200 ms) late, while
+ * outside noise does not repeat three times in a row.
+ */
+static void
+test_login_off_main_loop (Fixture *f, gconstpointer data)
+{
+  g_autoptr (DgAccounts) accounts = standalone (f, "pepper", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgAccount) user = NULL;
+  gint64 worst = G_MAXINT64;
+
+  user = dg_accounts_create (accounts, "loaduser", "load-password", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (int run = 0; run < 3 && worst > 20 * 1000; run++)
+    worst = measure_logins (accounts);
+  g_assert_cmpint (worst, <=, 20 * 1000);
 }
 
 static void
@@ -993,6 +1033,7 @@ main (int argc, char **argv)
   ADD ("sqlite/create-errors", test_create_errors);
   ADD ("sqlite/authenticate-refusals", test_authenticate_refusals);
   ADD ("sqlite/update", test_update);
+  ADD ("sqlite/json-stringify", test_json_stringify);
   ADD ("sqlite/change-password", test_change_password);
   ADD ("sqlite/admin-actions", test_admin_actions);
   ADD ("sqlite/soft-delete", test_soft_delete);

@@ -7,6 +7,8 @@
 
 #include "dg-accounts-private.h"
 #include "dg-js-string.h"
+#include "dg-json-reader.h"
+#include "dg-json-writer.h"
 #include "dg-password.h"
 
 /**
@@ -151,7 +153,7 @@ js_string_of (JsonNode *node)
   if (JSON_NODE_HOLDS_OBJECT (node))
     return g_strdup ("[object Object]");
   if (JSON_NODE_HOLDS_ARRAY (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return json_to_string (node, FALSE);
+    return dg_json_to_string (node, DG_JSON_WRITE_COMPACT);
   return g_strdup (json_node_get_string (node));
 }
 
@@ -173,21 +175,22 @@ serialization_error (GError **error, const char *username, const char *detail)
 JsonObject *
 dg_accounts_record_parse (const char *username, const char *text, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonObject) record = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GError) password_error = NULL;
   g_autofree char *type_text = NULL;
-  JsonNode *root, *node;
+  JsonNode *node;
   const char *role;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, &local_error))
+  /* A strict reader (RFC 8259, like JSON.parse; duplicate keys keep the last value). */
+  root = text != NULL ? dg_json_parse (text, -1, &local_error) : NULL;
+  if (root == NULL)
     {
       serialization_error (error, username, "value is not valid JSON");
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || (!JSON_NODE_HOLDS_OBJECT (root) && !JSON_NODE_HOLDS_ARRAY (root)))
+  if ((!JSON_NODE_HOLDS_OBJECT (root) && !JSON_NODE_HOLDS_ARRAY (root)))
     {
       serialization_error (error, username, "value must be an object");
       return NULL;
@@ -197,7 +200,7 @@ dg_accounts_record_parse (const char *username, const char *text, GError **error
       serialization_error (error, username, "unsupported user type \"undefined\"");
       return NULL;
     }
-  /* A private, mutable copy: the parser's tree is immutable. */
+  /* A private copy the caller may change. */
   record = dg_accounts_json_object_copy (json_node_get_object (root));
 
   node = json_object_get_member (record, "type");
@@ -242,9 +245,8 @@ dg_accounts_record_parse (const char *username, const char *text, GError **error
 char *
 dg_accounts_record_to_text (JsonObject *record)
 {
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), record);
-
-  return json_to_string (node, FALSE);
+  /* JSON.stringify's output, byte for byte (json-glib would write 0.1 as 0.10000000000000001). */
+  return dg_json_object_to_string (record, DG_JSON_WRITE_COMPACT);
 }
 
 JsonObject *

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "dg-crypto.h"
+#include "dg-json-reader.h"
+#include "dg-json-writer.h"
 #include "dg-jwt.h"
 
 G_DEFINE_QUARK (dg_jwt_error_quark, dg_jwt_error)
@@ -40,8 +42,7 @@ signature (GChecksumType type, const char *secret, const char *signing_input, gs
 static char *
 encode_object (JsonObject *object)
 {
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *json = dg_json_object_to_string (object, DG_JSON_WRITE_COMPACT);
 
   return dg_base64url_encode ((const guint8 *) json, strlen (json));
 }
@@ -127,16 +128,16 @@ is_base64url (const char *text, gsize length)
 static JsonObject *
 decode_part (const char *part)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree guint8 *json = NULL;
   gsize length;
 
   json = dg_base64url_decode (part, &length);
-  if (json == NULL || !g_utf8_validate ((const char *) json, length, NULL) ||
-      !json_parser_load_from_data (parser, (const char *) json, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json != NULL)
+    root = dg_json_parse ((const char *) json, (gssize) length, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (root));
 }
 
 static gboolean
