@@ -396,7 +396,9 @@ test_revocation (Fixture *f, gconstpointer data)
   g_autofree char *second = NULL;
   g_autofree char *third = NULL;
   g_autofree char *fourth = NULL;
+  g_autofree char *fifth = NULL;
   g_autoptr (DgSession) issued = NULL;
+  g_autoptr (DgSession) carol = NULL;
   gint64 now = dg_now_ms ();
   DgSession *session;
 
@@ -434,9 +436,18 @@ test_revocation (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* revoke_user counts; purge removes ended rows. */
-  fourth = dg_sessions_issue (sessions, "carol", "user", now, NULL, &error);
+  fourth = dg_sessions_issue (sessions, "carol", "user", now, &carol, &error);
   g_assert_cmpint (dg_sessions_revoke_user (sessions, "carol", now, &error), ==, 1);
   g_assert_cmpint (dg_sessions_revoke_user (sessions, "carol", now, &error), ==, 0);
+  /* An issue an hour later clears ended rows on its way. */
+  fifth = dg_sessions_issue (sessions, "erin", "user", now + 3600 * 1000 + 1, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (DgStoreSessionRow) row = dg_store_sessions_get (f->store, carol->id, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (row);
+  }
   g_assert_true (dg_sessions_purge (sessions, now + 1, &error));
   g_assert_no_error (error);
   {

@@ -172,7 +172,11 @@ struct _DgSessions
   DgStore *store;
   GMutex mutex;
   char *secret; /* resolved on first use */
+  gint64 last_purge_ms;
 };
+
+/* Ended sessions are deleted at most this often, by the next issue. */
+#define PURGE_INTERVAL_MS (60 * 60 * 1000)
 
 G_DEFINE_FINAL_TYPE (DgSessions, dg_sessions, G_TYPE_OBJECT)
 
@@ -228,6 +232,17 @@ get_secret (DgSessions *self, GError **error)
   return self->secret;
 }
 
+static gboolean
+purge_due (DgSessions *self, gint64 now_ms)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (now_ms - self->last_purge_ms < PURGE_INTERVAL_MS && now_ms >= self->last_purge_ms)
+    return FALSE;
+  self->last_purge_ms = now_ms;
+  return TRUE;
+}
+
 char *
 dg_sessions_issue (DgSessions *self, const char *username, const char *role, gint64 now_ms,
                    DgSession **out_session, GError **error)
@@ -259,6 +274,8 @@ dg_sessions_issue (DgSessions *self, const char *username, const char *role, gin
 
   token = dg_jwt_sign (claims, DG_JWT_KIND_SESSION, secret, error);
   if (token == NULL)
+    return NULL;
+  if (purge_due (self, now_ms) && !dg_store_sessions_purge (self->store, now_ms, error))
     return NULL;
   if (!dg_store_sessions_insert (self->store, sid, username, role, now_ms, exp * 1000, error))
     return NULL;

@@ -105,7 +105,7 @@ gint64      dg_sessions_revoke_user    (DgSessions   *self,
                                         const char   *username,
                                         gint64        now_ms,
                                         GError      **error);
-/* Deletes rows that expired or were revoked before @before_ms. */
+/* Deletes rows that expired or were revoked before @before_ms (issue also does it hourly). */
 gboolean    dg_sessions_purge          (DgSessions   *self,
                                         gint64        before_ms,
                                         GError      **error);
