@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dg-job-runner-private.h"
@@ -212,6 +213,7 @@ store_reason (RunnerJob *job)
 }
 
 static void finish_stop (RunnerJob *job);
+static void requeue_refused (RunnerJob *job, GPtrArray *refused);
 static void pump (RunnerJob *job);
 static gboolean flush (RunnerJob *job);
 
@@ -294,6 +296,7 @@ flush (RunnerJob *job)
 {
   DgJobRunner *runner = job->runner;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) refused = NULL;
   gint64 n_ok = 0, n_failed = 0;
   gint64 now_ms;
 
@@ -301,8 +304,10 @@ flush (RunnerJob *job)
   if (job->batch->len == 0)
     return TRUE;
 
-  if (!dg_store_records_commit (runner->store, job->id, runner->peer_id, job->batch, &n_ok,
-                                &n_failed, &error))
+  if (!dg_store_records_commit_full (runner->store, job->id, runner->peer_id, job->batch,
+                                     job->regenerate_duplicates ? DG_STORE_COMMIT_REFUSE_DUPLICATES
+                                                                : DG_STORE_COMMIT_COUNT_DUPLICATES,
+                                     &refused, &n_ok, &n_failed, &error))
     {
       if (g_error_matches (error, DG_STORE_ERROR, DG_STORE_ERROR_CONSTRAINT) ||
           g_error_matches (error, DG_STORE_ERROR, DG_STORE_ERROR_NOT_FOUND))
@@ -332,6 +337,8 @@ flush (RunnerJob *job)
   g_ptr_array_set_size (job->batch, 0);
   g_hash_table_remove_all (job->batch_fingerprints);
   job->flush_failures = 0;
+  if (refused != NULL)
+    requeue_refused (job, refused);
 
   now_ms = dg_now_ms ();
   if (now_ms - job->last_renew_ms > runner->options.lease_ms / 3)
@@ -359,53 +366,84 @@ add_record (RunnerJob *job, DgStoreRecord *record)
     schedule_flush (job, job->runner->options.batch_interval_ms);
 }
 
-/* A good record came back: duplicates are regenerated (if asked) or counted. */
+/*
+ * A duplicate output for @offset (its cost is in the carry): ask again with a
+ * new seed, or give up on the index after max_duplicate_retries.
+ */
+static void
+regenerate (RunnerJob *job, gint64 offset, Carry *carry)
+{
+  if (carry->attempts->len > 0)
+    {
+      DgStoreAttempt *last =
+          &g_array_index (carry->attempts, DgStoreAttempt, carry->attempts->len - 1);
+
+      g_free (last->outcome);
+      last->outcome = g_strdup ("duplicate");
+    }
+  if (carry->rounds < job->runner->options.max_duplicate_retries)
+    {
+      carry->rounds++;
+      g_queue_push_tail (&job->retry, GINT_TO_POINTER (offset));
+      return;
+    }
+  add_record (job,
+              record_from_carry (job, offset, NULL, NULL,
+                                 g_strdup_printf ("Duplicate of an earlier record, still "
+                                                  "after %u regenerations",
+                                                  job->runner->options.max_duplicate_retries)));
+}
+
+/*
+ * A good record came back. Duplicates within the batch are caught here; those
+ * of records already stored are caught when the batch is stored (flush), in
+ * the same transaction.
+ */
 static void
 accept_output (RunnerJob *job, gint64 offset, JsonNode *output)
 {
-  g_autoptr (GError) error = NULL;
   char *fingerprint = dg_json_fingerprint (output);
-  gboolean duplicate = g_hash_table_contains (job->batch_fingerprints, fingerprint);
   Carry *carry = carry_get (job, offset);
 
-  if (!duplicate && !dg_store_records_has_fingerprint (job->runner->store, job->id, fingerprint,
-                                                       &duplicate, &error))
-    g_debug ("Cannot look for duplicates: %s", error->message);
-
-  if (duplicate)
+  if (g_hash_table_contains (job->batch_fingerprints, fingerprint))
     {
       carry->duplicates++;
       if (job->regenerate_duplicates)
         {
-          if (carry->attempts->len > 0)
-            {
-              DgStoreAttempt *last =
-                  &g_array_index (carry->attempts, DgStoreAttempt, carry->attempts->len - 1);
-
-              g_free (last->outcome);
-              last->outcome = g_strdup ("duplicate");
-            }
-          if (carry->rounds < job->runner->options.max_duplicate_retries)
-            {
-              carry->rounds++;
-              g_queue_push_tail (&job->retry, GINT_TO_POINTER (offset));
-              g_free (fingerprint);
-              return;
-            }
           g_free (fingerprint);
-          add_record (job, record_from_carry (
-                               job, offset, NULL, NULL,
-                               g_strdup_printf ("Duplicate of an earlier record, still after %u "
-                                                "regenerations",
-                                                job->runner->options.max_duplicate_retries)));
+          regenerate (job, offset, carry);
           return;
         }
     }
-
   g_hash_table_add (job->batch_fingerprints, g_strdup (fingerprint));
   add_record (job,
               record_from_carry (job, offset, dg_json_to_string (output, DG_JSON_WRITE_COMPACT),
                                  fingerprint, NULL));
+}
+
+/* Records the store refused as duplicates of stored ones: back to their carry, then again. */
+static void
+requeue_refused (RunnerJob *job, GPtrArray *refused)
+{
+  for (guint i = 0; i < refused->len; i++)
+    {
+      DgStoreRecord *record = g_ptr_array_index (refused, i);
+      gint64 offset = record->index - job->start;
+      Carry *carry = carry_get (job, offset);
+
+      if (record->attempt_log != NULL)
+        {
+          g_array_unref (carry->attempts);
+          carry->attempts = g_steal_pointer (&record->attempt_log);
+        }
+      carry->prompt_tokens = record->prompt_tokens;
+      carry->completion_tokens = record->completion_tokens;
+      carry->model_ms = record->model_ms;
+      /* In this mode every earlier duplicate was regenerated: rounds match duplicates. */
+      carry->rounds = record->duplicates;
+      carry->duplicates = record->duplicates + 1;
+      regenerate (job, offset, carry);
+    }
 }
 
 /* Failures that say more about the server than about the record. */
@@ -677,6 +715,7 @@ static void
 finish_stop (RunnerJob *job)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) refused = NULL;
   DgJobStatus status;
 
   if (job->dropped)
@@ -685,9 +724,12 @@ finish_stop (RunnerJob *job)
   cancel_flush (job);
   /* Suspect failures are dropped: those indices are asked for again next time. */
   g_ptr_array_set_size (job->suspects, 0);
+  /* Refused duplicates are not stored: their indices are asked for again next time. */
   if (job->batch->len > 0 &&
-      !dg_store_records_commit (job->runner->store, job->id, job->runner->peer_id, job->batch, NULL,
-                                NULL, &error))
+      !dg_store_records_commit_full (job->runner->store, job->id, job->runner->peer_id, job->batch,
+                                     job->regenerate_duplicates ? DG_STORE_COMMIT_REFUSE_DUPLICATES
+                                                                : DG_STORE_COMMIT_COUNT_DUPLICATES,
+                                     &refused, NULL, NULL, &error))
     g_message ("Cannot store the last records of job %s: %s", job->id, error->message);
   else
     g_ptr_array_set_size (job->batch, 0);
@@ -765,18 +807,49 @@ claim (DgJobRunner *runner, const char *job_id, GError **error)
   return FALSE;
 }
 
+typedef struct
+{
+  DgJsonSchema *schema;
+  DgJobRunner *runner;
+} Validator;
+
+static void
+validator_free (gpointer data)
+{
+  Validator *v = data;
+
+  dg_json_schema_unref (v->schema);
+  g_object_unref (v->runner);
+  g_free (v);
+}
+
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The re-ask hook, on the inference worker thread: its CPU time counts as the runner's. */
 static char *
 validate_record (JsonNode *output, gpointer user_data)
 {
-  DgJsonSchema *schema = user_data;
+  Validator *v = user_data;
   g_autoptr (GPtrArray) issues = NULL;
+  gint64 started = thread_cpu_ns ();
+  char *reason = NULL;
 
-  if (dg_json_schema_validate (schema, output, NULL))
-    return NULL;
-  dg_json_schema_validate (schema, output, &issues);
-  if (issues == NULL || issues->len == 0)
-    return g_strdup ("the record does not match the schema");
-  return dg_json_schema_issue_to_string (g_ptr_array_index (issues, 0));
+  if (!dg_json_schema_validate (v->schema, output, NULL))
+    {
+      dg_json_schema_validate (v->schema, output, &issues);
+      reason = issues != NULL && issues->len > 0
+                   ? dg_json_schema_issue_to_string (g_ptr_array_index (issues, 0))
+                   : g_strdup ("the record does not match the schema");
+    }
+  g_atomic_pointer_add (&v->runner->validate_ns, (gssize) (thread_cpu_ns () - started));
+  return reason;
 }
 
 static guint64
@@ -854,9 +927,14 @@ prepare (RunnerJob *job, DgJob *snapshot)
           dg_inference_request_new (job->endpoint, DG_INFERENCE_KIND_RECORD, no_messages);
       dg_inference_request_set_response_schema (job->template_request, "record", job->schema_node);
       dg_inference_request_set_max_attempts (job->template_request, job->max_attempts);
-      dg_inference_request_set_validate_func (job->template_request, validate_record,
-                                              dg_json_schema_ref (job->schema),
-                                              (GDestroyNotify) dg_json_schema_unref);
+      {
+        Validator *validator = g_new0 (Validator, 1);
+
+        validator->schema = dg_json_schema_ref (job->schema);
+        validator->runner = g_object_ref (runner);
+        dg_inference_request_set_validate_func (job->template_request, validate_record,
+                                                validator, validator_free);
+      }
       job->queue = dg_inference_queue_new (runner->inference, job->owner, job->id);
     }
 

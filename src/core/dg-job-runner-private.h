@@ -37,6 +37,7 @@ struct _DgJobRunner
   GMainContext *context;
   GMainLoop *loop;
   gint64 thread_cpu_base_us;
+  gssize validate_ns; /* atomic: CPU time of record validation on the inference worker */
   clockid_t thread_clock;
   gboolean have_thread_clock;
 

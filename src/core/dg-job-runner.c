@@ -553,5 +553,5 @@ dg_job_runner_get_cpu_us (DgJobRunner *self)
   g_mutex_lock (&self->lock);
   us = cpu_us_locked (self);
   g_mutex_unlock (&self->lock);
-  return us;
+  return us + g_atomic_pointer_get (&self->validate_ns) / 1000;
 }

@@ -106,7 +106,8 @@ void          dg_job_runner_shutdown      (DgJobRunner  *self);
 
 /* The lease holder name of this process ("host:pid:boot"). */
 const char   *dg_job_runner_get_holder    (DgJobRunner  *self);
-/* CPU time the runner thread used so far, in microseconds (benchmarks). */
+/* CPU time of the runner so far, in microseconds (benchmarks): its thread, plus the
+ * validation of model output it hooks into the inference worker. */
 gint64        dg_job_runner_get_cpu_us    (DgJobRunner  *self);
 
 G_END_DECLS

@@ -85,12 +85,66 @@ typedef struct
 } Totals;
 
 static gboolean
+has_fingerprint (DgStore *store, const char *job_id, const char *fingerprint, gboolean *out_found,
+                 GError **error)
+{
+  sqlite3_stmt *stmt = dg_store_prepare (
+      store, "SELECT 1 FROM records WHERE job_id = ? AND fingerprint = ? LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  dg_store_bind_text (stmt, 1, job_id);
+  dg_store_bind_text (stmt, 2, fingerprint);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dg_store_set_error (store, rc, "Cannot look for duplicate records", error);
+      return FALSE;
+    }
+  *out_found = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* Marks (or takes out) the ok records whose data the job already has. */
+static gboolean
+check_duplicates (DgStore *store, const char *job_id, GPtrArray *records, DgStoreCommitFlags flags,
+                  GPtrArray **out_refused, GError **error)
+{
+  for (guint i = 0; i < records->len;)
+    {
+      DgStoreRecord *record = g_ptr_array_index (records, i);
+      gboolean found = FALSE;
+
+      if (record->ok && record->fingerprint != NULL &&
+          !has_fingerprint (store, job_id, record->fingerprint, &found, error))
+        return FALSE;
+      if (found && (flags & DG_STORE_COMMIT_REFUSE_DUPLICATES))
+        {
+          if (*out_refused == NULL)
+            *out_refused = g_ptr_array_new_with_free_func ((GDestroyNotify) dg_store_record_free);
+          g_ptr_array_add (*out_refused, g_ptr_array_steal_index (records, i));
+          continue;
+        }
+      if (found)
+        record->duplicates++;
+      i++;
+    }
+  return TRUE;
+}
+
+static gboolean
 commit_records (DgStore *store, const char *job_id, const char *peer_id, GPtrArray *records,
-                Totals *totals, GError **error)
+                DgStoreCommitFlags flags, GPtrArray **out_refused, Totals *totals, GError **error)
 {
   g_autofree char *now = dg_iso_now ();
   sqlite3 *db = dg_store_get_db (store);
   sqlite3_stmt *stmt;
+
+  if (flags != DG_STORE_COMMIT_NONE &&
+      !check_duplicates (store, job_id, records, flags, out_refused, error))
+    return FALSE;
 
   for (guint i = 0; i < records->len; i++)
     {
@@ -182,22 +236,44 @@ gboolean
 dg_store_records_commit (DgStore *store, const char *job_id, const char *peer_id,
                          GPtrArray *records, gint64 *out_ok, gint64 *out_failed, GError **error)
 {
+  return dg_store_records_commit_full (store, job_id, peer_id, records, DG_STORE_COMMIT_NONE, NULL,
+                                       out_ok, out_failed, error);
+}
+
+gboolean
+dg_store_records_commit_full (DgStore *store, const char *job_id, const char *peer_id,
+                              GPtrArray *records, DgStoreCommitFlags flags, GPtrArray **out_refused,
+                              gint64 *out_ok, gint64 *out_failed, GError **error)
+{
+  g_autoptr (GPtrArray) refused = NULL;
   Totals totals = { 0 };
 
   g_return_val_if_fail (DG_IS_STORE (store), FALSE);
   g_return_val_if_fail (job_id != NULL && peer_id != NULL && records != NULL, FALSE);
+  g_return_val_if_fail (!(flags & DG_STORE_COMMIT_REFUSE_DUPLICATES) || out_refused != NULL, FALSE);
 
+  if (out_refused != NULL)
+    *out_refused = NULL;
   if (records->len == 0)
     return TRUE;
   if (!dg_store_begin (store, error))
     return FALSE;
-  if (!commit_records (store, job_id, peer_id, records, &totals, error))
+  if (!commit_records (store, job_id, peer_id, records, flags, &refused, &totals, error))
     {
       dg_store_rollback (store);
+      /* Nothing was stored: the refused records go back where they were. */
+      if (refused != NULL)
+        g_ptr_array_extend_and_steal (records, g_steal_pointer (&refused));
       return FALSE;
     }
   if (!dg_store_commit (store, error))
-    return FALSE;
+    {
+      if (refused != NULL)
+        g_ptr_array_extend_and_steal (records, g_steal_pointer (&refused));
+      return FALSE;
+    }
+  if (out_refused != NULL)
+    *out_refused = g_steal_pointer (&refused);
   if (out_ok != NULL)
     *out_ok = totals.ok;
   if (out_failed != NULL)
@@ -249,24 +325,9 @@ dg_store_records_has_fingerprint (DgStore *store, const char *job_id, const char
                                   gboolean *out_found, GError **error)
 {
   g_autoptr (GRecMutexLocker) locker = dg_store_lock (store);
-  sqlite3_stmt *stmt;
-  int rc;
 
-  stmt = dg_store_prepare (
-      store, "SELECT 1 FROM records WHERE job_id = ? AND fingerprint = ? LIMIT 1", error);
-  if (stmt == NULL)
-    return FALSE;
-  dg_store_bind_text (stmt, 1, job_id);
-  dg_store_bind_text (stmt, 2, fingerprint);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dg_store_set_error (store, rc, "Cannot look for duplicate records", error);
-      return FALSE;
-    }
-  *out_found = rc == SQLITE_ROW;
-  return TRUE;
+  g_return_val_if_fail (DG_IS_STORE (store), FALSE);
+  return has_fingerprint (store, job_id, fingerprint, out_found, error);
 }
 
 void

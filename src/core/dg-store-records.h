@@ -63,6 +63,30 @@ gboolean        dg_store_records_commit    (DgStore        *store,
                                             gint64         *out_failed,
                                             GError        **error);
 
+typedef enum {
+  DG_STORE_COMMIT_NONE                = 0,
+  /* Count ok records whose fingerprint the job already has (record->duplicates += 1). */
+  DG_STORE_COMMIT_COUNT_DUPLICATES    = 1 << 0,
+  /* Do not store them: hand them back in *out_refused (for regeneration). */
+  DG_STORE_COMMIT_REFUSE_DUPLICATES   = 1 << 1,
+} DgStoreCommitFlags;
+
+/*
+ * dg_store_records_commit() with duplicate handling done inside the same
+ * transaction (one lock for the whole batch, not one query per record).
+ * *@out_refused (with REFUSE_DUPLICATES) receives the refused records
+ * (removed from @records), or NULL when there were none.
+ */
+gboolean        dg_store_records_commit_full (DgStore           *store,
+                                              const char        *job_id,
+                                              const char        *peer_id,
+                                              GPtrArray         *records,
+                                              DgStoreCommitFlags flags,
+                                              GPtrArray        **out_refused,
+                                              gint64            *out_ok,
+                                              gint64            *out_failed,
+                                              GError           **error);
+
 /*
  * Which indices of [@start, @end) are stored: a bitmap of (end - start + 7) / 8
  * bytes where bit (i - start) is set for a stored index i. *@out_count: how many.
