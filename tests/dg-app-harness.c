@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "dg-app-harness.h"
+#include "dg-login-page.h"
 
 typedef struct
 {
@@ -44,6 +45,15 @@ on_activate (GApplication *app, HarnessRun *run)
 void
 dg_app_harness_run (const char *const *extra_env, DgAppHarnessFunc func, gpointer user_data)
 {
+  g_autoptr (DgTestDir) dir = dg_test_dir_new ();
+
+  dg_app_harness_run_in (dir->path, extra_env, func, user_data);
+}
+
+void
+dg_app_harness_run_in (const char *data_dir, const char *const *extra_env, DgAppHarnessFunc func,
+                       gpointer user_data)
+{
   g_autoptr (GError) error = NULL;
   g_autoptr (DgConfig) config = NULL;
   g_autoptr (GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
@@ -52,8 +62,8 @@ dg_app_harness_run (const char *const *extra_env, DgAppHarnessFunc func, gpointe
   GApplication *app;
   int status;
 
-  run.harness.dir = dg_test_dir_new ();
-  g_ptr_array_add (env, g_strdup_printf ("DATAGEMS_DATA_DIR=%s", run.harness.dir->path));
+  run.harness.data_dir = data_dir;
+  g_ptr_array_add (env, g_strdup_printf ("DATAGEMS_DATA_DIR=%s", data_dir));
   for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
     g_ptr_array_add (env, g_strdup (extra_env[i]));
   g_ptr_array_add (env, NULL);
@@ -73,8 +83,6 @@ dg_app_harness_run (const char *const *extra_env, DgAppHarnessFunc func, gpointe
   g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
   g_object_unref (run.harness.app);
   g_assert_true (dg_test_wait_until (NULL, pointer_cleared, &app, 5000));
-
-  dg_test_dir_free (run.harness.dir);
 }
 
 typedef struct
@@ -204,4 +212,63 @@ dg_app_harness_find (GtkWidget *root, GType type, const char *name)
         return found;
     }
   return NULL;
+}
+
+static GtkWidget *
+find_by_id (GtkWidget *root, const char *id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUILDABLE (child) &&
+          g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
+        return child;
+      if ((found = find_by_id (child, id)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gpointer
+dg_app_harness_login (DgAppHarness *harness, const char *username, const char *password,
+                      gboolean remember)
+{
+  DgLoginPage *page =
+      DG_LOGIN_PAGE (dg_app_harness_find (GTK_WIDGET (harness->window), DG_TYPE_LOGIN_PAGE, NULL));
+  GtkWidget *remember_switch;
+
+  g_assert_nonnull (page);
+  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "username_row")), username);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "password_row")), password);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "confirm_row")), password);
+  remember_switch = find_by_id (GTK_WIDGET (page), "remember_switch");
+  gtk_switch_set_active (GTK_SWITCH (remember_switch), remember);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "login.submit", NULL));
+  return page;
+}
+
+typedef struct
+{
+  DgAppHarness *harness;
+  const char *page;
+} PageWait;
+
+static gboolean
+page_shown (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (dg_window_get_page (wait->harness->window), wait->page) == 0;
+}
+
+void
+dg_app_harness_wait_page (DgAppHarness *harness, const char *page)
+{
+  PageWait wait = { harness, page };
+
+  if (!dg_test_wait_until (NULL, page_shown, &wait, 30000))
+    g_error ("the window shows “%s”, not “%s”", dg_window_get_page (harness->window), page);
 }

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * frames; PNG snapshots of a window; and a check that every widget is finalised at the end.
  */
 typedef struct {
-  DgTestDir     *dir;
+  const char    *data_dir;
   DgApplication *app;
   DgWindow      *window;
 } DgAppHarness;
@@ -32,6 +32,19 @@ typedef void (*DgAppHarnessFunc) (DgAppHarness *harness,
 void          dg_app_harness_run          (const char * const *extra_env,
                                            DgAppHarnessFunc    func,
                                            gpointer            user_data);
+/* The same in @data_dir (kept), so a second run finds what the first one stored. */
+void          dg_app_harness_run_in       (const char         *data_dir,
+                                           const char * const *extra_env,
+                                           DgAppHarnessFunc    func,
+                                           gpointer            user_data);
+/* Waits until the login page is idle, fills it and submits; returns the page. */
+gpointer      dg_app_harness_login        (DgAppHarness       *harness,
+                                           const char         *username,
+                                           const char         *password,
+                                           gboolean            remember);
+/* Waits until the window shows @page ("login" or "workspace"). */
+void          dg_app_harness_wait_page    (DgAppHarness       *harness,
+                                           const char         *page);
 
 /* Iterates the main loop until @widget has drawn @n_frames more frames (bounded). */
 void          dg_app_harness_wait_frames  (GtkWidget    *widget,

@@ -3,7 +3,11 @@
 
 #include <adwaita.h>
 
+#include "dg-accounts.h"
 #include "dg-config.h"
+#include "dg-engine.h"
+#include "dg-session.h"
+#include "dg-store.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +23,21 @@ DgConfig      *dg_application_get_config   (DgApplication *self);
 GSettings     *dg_application_get_settings (DgApplication *self);
 /* The main window, created on first activation (NULL before). */
 GtkWindow     *dg_application_get_main_window (DgApplication *self);
+
+/*
+ * Opens the database (in a worker thread) and creates the engine objects on it, once;
+ * later calls complete when the first one does. The getters return NULL before.
+ */
+void           dg_application_load_async   (DgApplication       *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       dg_application_load_finish  (DgApplication       *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+DgStore       *dg_application_get_store    (DgApplication *self);
+DgAccounts    *dg_application_get_accounts (DgApplication *self);
+DgSessions    *dg_application_get_sessions (DgApplication *self);
+DgEngine      *dg_application_get_engine   (DgApplication *self);
 
 G_END_DECLS

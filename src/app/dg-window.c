@@ -6,30 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "dg-login-page.h"
-#include "dg-window.h"
-
-struct _DgWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  GtkStack *main_stack;
-  DgLoginPage *login_page;
-  AdwLeaflet *leaflet;
-  GtkWidget *sidebar;
-  GtkWidget *content;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkDropDown *filter_dropdown;
-  GtkStack *jobs_stack;
-  GtkListView *jobs_view;
-  GtkStack *content_stack;
-  AdwWindowTitle *content_title;
-
-  GSettings *settings;
-  GCancellable *cancellable;
-};
+#include "dg-preferences-window.h"
+#include "dg-window-private.h"
 
 G_DEFINE_TYPE (DgWindow, dg_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -99,11 +77,83 @@ on_leaflet_folded (DgWindow *self)
 static void
 on_search_changed (DgWindow *self)
 {
+  dg_window_jobs_search_changed (self);
 }
 
 static void
 on_job_activated (DgWindow *self, guint position)
 {
+  dg_window_jobs_activate (self, position);
+}
+
+static void
+dg_window_new_job_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  dg_window_new_job (DG_WINDOW (widget));
+}
+
+static void
+dg_window_export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  dg_window_export (DG_WINDOW (widget));
+}
+
+static void
+dg_window_preferences (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  DgWindow *self = DG_WINDOW (widget);
+  GtkWidget *preferences;
+
+  if (self->session == NULL)
+    return;
+  preferences =
+      dg_preferences_window_new (GTK_WINDOW (self), dg_window_get_app (self), self->session);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+dg_window_sign_out (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  dg_window_session_sign_out (DG_WINDOW (widget));
+}
+
+static void
+on_login_submitted (DgWindow *self, const char *username, const char *password, gboolean remember)
+{
+  dg_window_on_login_submitted (self, username, password, remember);
+}
+
+/* Actions that need a signed-in user. */
+static const char *const session_actions[] = {
+  "win.new-job", "win.search", "win.export", "win.preferences", "win.sign-out",
+};
+
+static void
+dg_window_update_actions (DgWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (session_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), session_actions[i], self->session != NULL);
+}
+
+void
+dg_window_show_workspace (DgWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+  dg_window_update_actions (self);
+}
+
+void
+dg_window_show_login (DgWindow *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_stack_set_visible_child_name (self->main_stack, "login");
+  dg_window_update_actions (self);
+}
+
+DgApplication *
+dg_window_get_app (DgWindow *self)
+{
+  return DG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
 static void
@@ -113,6 +163,7 @@ dg_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  dg_window_jobs_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_WINDOW);
   G_OBJECT_CLASS (dg_window_parent_class)->dispose (object);
 }
@@ -122,6 +173,8 @@ dg_window_finalize (GObject *object)
 {
   DgWindow *self = DG_WINDOW (object);
 
+  dg_window_session_clear (self);
+  g_clear_weak_pointer (&self->last_toast);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (dg_window_parent_class)->finalize (object);
@@ -139,6 +192,8 @@ dg_window_class_init (DgWindowClass *klass)
   window_class->close_request = dg_window_close_request;
 
   g_type_ensure (DG_TYPE_LOGIN_PAGE);
+  g_type_ensure (DG_TYPE_JOB_EDITOR);
+  g_type_ensure (DG_TYPE_JOB_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/ro/smartclover/DataGems/dg-window.ui");
@@ -155,16 +210,30 @@ dg_window_class_init (DgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DgWindow, jobs_view);
   gtk_widget_class_bind_template_child (widget_class, DgWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DgWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, job_editor);
+  gtk_widget_class_bind_template_child (widget_class, DgWindow, job_view);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_job_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_login_submitted);
 
+  gtk_widget_class_install_action (widget_class, "win.new-job", NULL, dg_window_new_job_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, dg_window_search);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, dg_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, dg_window_preferences);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, dg_window_go_back);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, dg_window_sign_out);
 
   /* Every keyboard shortcut of the window, in one place (ui/gtk/help-overlay.ui shows them). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-job",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK, "app.quit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK,
                                        "win.show-help-overlay", NULL);
@@ -178,16 +247,23 @@ dg_window_init (DgWindow *self)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   dg_window_restore_state (self);
+  dg_window_jobs_init (self);
   on_leaflet_folded (self);
+  dg_window_update_actions (self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }
 
 DgWindow *
 dg_window_new (DgApplication *application)
 {
+  DgWindow *self;
+
   g_return_val_if_fail (DG_IS_APPLICATION (application), NULL);
 
-  return g_object_new (DG_TYPE_WINDOW, "application", application, NULL);
+  self = g_object_new (DG_TYPE_WINDOW, "application", application, NULL);
+  /* "application" is set after construction, so the login flow starts here. */
+  dg_window_session_start (self);
+  return self;
 }
 
 void
@@ -208,7 +284,19 @@ dg_window_add_toast (DgWindow *self, const char *message, const char *action_lab
       if (action_target != NULL)
         adw_toast_set_action_target_value (toast, action_target);
     }
+  /* A new message replaces the previous one instead of queueing behind it. */
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+dg_window_dismiss_toast (DgWindow *self)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
 }
 
 GCancellable *

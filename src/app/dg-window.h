@@ -21,8 +21,18 @@ void        dg_window_add_toast   (DgWindow      *self,
                                    const char    *action_label,
                                    const char    *action_name,
                                    GVariant      *action_target);
+/* Hides the last toast shown (if still there). */
+void        dg_window_dismiss_toast (DgWindow *self);
 /* The window's cancellable: it fires when the window closes. */
 GCancellable *dg_window_get_cancellable (DgWindow *self);
+/* Shows the job @job_id (of the signed-in user) on the job page. */
+void        dg_window_open_job    (DgWindow      *self,
+                                   const char    *job_id);
+/* Exports the job on the job page to @file as @format ("json", "jsonl", "csv"; NULL: from
+ * the file's extension), with progress and a toast at the end. */
+void        dg_window_export_to_file (DgWindow   *self,
+                                      GFile      *file,
+                                      const char *format);
 /* Name of the visible page: "login" or "workspace". */
 const char *dg_window_get_page    (DgWindow      *self);
 

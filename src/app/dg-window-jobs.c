@@ -1,0 +1,901 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dg-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dg-job-item.h"
+#include "dg-job-row.h"
+#include "dg-templates.h"
+#include "dg-window-private.h"
+
+/*
+ * The jobs side of the window: the live job list, the new-job page (draft, templates,
+ * confirm), the job page, export and the "job finished" notification. Everything slow is
+ * an engine _async call; the list follows the engine's signals, never polling the database.
+ */
+
+/* Profile ids of the new-job page. */
+#define PROFILE_DEFAULT "default"
+#define PROFILE_OFFLINE "offline"
+
+static DgEngine *
+get_engine (DgWindow *self)
+{
+  return dg_application_get_engine (dg_window_get_app (self));
+}
+
+static const char *
+get_owner (DgWindow *self)
+{
+  return self->session ? self->session->username : NULL;
+}
+
+/* ---- the job list ---- */
+
+static void
+update_jobs_page (DgWindow *self)
+{
+  const char *page;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->jobs)) == 0)
+    page = "empty";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->jobs_filtered)) == 0)
+    page = "no-match";
+  else
+    page = "list";
+  gtk_stack_set_visible_child_name (self->jobs_stack, page);
+}
+
+static gboolean
+job_matches (gpointer item, gpointer user_data)
+{
+  DgWindow *self = user_data;
+  DgJobStatus status = dg_job_item_get_status (item);
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  switch (gtk_drop_down_get_selected (self->filter_dropdown))
+    {
+    case 1: /* active */
+      if (dg_job_status_is_final (status))
+        return FALSE;
+      break;
+    case 2: /* finished */
+      if (!dg_job_status_is_final (status))
+        return FALSE;
+      break;
+    case 3: /* failed */
+      if (status != DG_JOB_STATUS_FAILED && dg_job_item_get_total_failed (item) == 0)
+        return FALSE;
+      break;
+    default:
+      break;
+    }
+  if (search != NULL && *search != '\0')
+    {
+      g_autofree char *needle = g_utf8_casefold (search, -1);
+      g_autofree char *title = g_utf8_casefold (dg_job_item_get_title (item), -1);
+
+      if (strstr (title, needle) == NULL && strstr (dg_job_item_get_id (item), search) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+dg_window_jobs_search_changed (DgWindow *self)
+{
+  if (self->jobs_filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->jobs_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+row_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  gtk_list_item_set_child (list_item, dg_job_row_new ());
+}
+
+static void
+row_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  dg_job_row_set_item (DG_JOB_ROW (gtk_list_item_get_child (list_item)),
+                       gtk_list_item_get_item (list_item));
+}
+
+static void
+row_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  dg_job_row_set_item (DG_JOB_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+add_job_item (DgWindow *self, const DgJob *job, gboolean at_top)
+{
+  DgJobItem *existing = g_hash_table_lookup (self->jobs_by_id, job->id);
+  g_autoptr (DgJobItem) item = NULL;
+
+  if (existing != NULL)
+    {
+      dg_job_item_update_from_job (existing, job);
+      return;
+    }
+  item = dg_job_item_new_from_job (job);
+  g_hash_table_insert (self->jobs_by_id, g_strdup (job->id), item);
+  if (at_top)
+    g_list_store_insert (self->jobs, 0, item);
+  else
+    g_list_store_append (self->jobs, item);
+}
+
+static void
+on_jobs_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs = dg_engine_list_jobs_finish (DG_ENGINE (source), result, &error);
+  g_autoptr (GPtrArray) items = NULL;
+
+  if (jobs == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dg_window_add_toast (self, error->message, NULL, NULL, NULL);
+      return;
+    }
+
+  /* One splice for the whole list: 10,000 jobs are one items-changed. */
+  items = g_ptr_array_new_full (jobs->len, g_object_unref);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      DgJob *job = g_ptr_array_index (jobs, i);
+      DgJobItem *item;
+
+      if (g_hash_table_contains (self->jobs_by_id, job->id))
+        continue;
+      item = dg_job_item_new_from_job (job);
+      g_hash_table_insert (self->jobs_by_id, g_strdup (job->id), item);
+      g_ptr_array_add (items, item);
+    }
+  g_list_store_splice (self->jobs, g_list_model_get_n_items (G_LIST_MODEL (self->jobs)), 0,
+                       items->pdata, items->len);
+  self->jobs_loaded = TRUE;
+  update_jobs_page (self);
+}
+
+static void
+notify_finished (DgWindow *self, DgJobItem *item)
+{
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+  DgJobStatus status = dg_job_item_get_status (item);
+
+  if (gtk_window_is_active (GTK_WINDOW (self)) ||
+      !g_settings_get_boolean (self->settings, "notify-on-finish"))
+    return;
+
+  notification = g_notification_new (status == DG_JOB_STATUS_SUCCEEDED ? _ ("Job Finished")
+                                     : status == DG_JOB_STATUS_FAILED  ? _ ("Job Failed")
+                                                                       : _ ("Job Cancelled"));
+  body = dg_job_item_dup_summary (item);
+  {
+    g_autofree char *text = g_strdup_printf ("%s\n%s", dg_job_item_get_title (item), body);
+
+    g_notification_set_body (notification, text);
+  }
+  g_notification_set_default_action_and_target (notification, "app.show-job", "s",
+                                                dg_job_item_get_id (item));
+  g_application_send_notification (G_APPLICATION (dg_window_get_app (self)), "job-finished",
+                                   notification);
+}
+
+static void
+on_job_reloaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgJob) job = dg_engine_get_job_finish (DG_ENGINE (source), result, &error);
+
+  if (job == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Cannot read job: %s", error->message);
+      return;
+    }
+  add_job_item (self, job, TRUE);
+  update_jobs_page (self);
+  if (g_strcmp0 (self->opened_job_id, job->id) == 0)
+    {
+      dg_job_view_set_job (self->job_view, get_engine (self), get_owner (self), job);
+      adw_window_title_set_title (self->content_title, job->title);
+      gtk_stack_set_visible_child_name (self->content_stack, "job");
+    }
+}
+
+static void
+reload_job (DgWindow *self, const char *job_id)
+{
+  dg_engine_get_job_async (get_engine (self), get_owner (self), job_id, self->jobs_cancellable,
+                           on_job_reloaded, g_object_ref (self));
+}
+
+static void
+on_job_added (DgEngine *engine, const char *job_id, const char *owner, DgWindow *self)
+{
+  if (self->session == NULL || g_strcmp0 (owner, get_owner (self)) != 0)
+    return;
+  if (!g_hash_table_contains (self->jobs_by_id, job_id))
+    reload_job (self, job_id);
+}
+
+static void
+on_job_changed (DgEngine *engine, const char *job_id, const char *owner, DgWindow *self)
+{
+  DgJobItem *item;
+  DgJobProgress *progress;
+  gboolean was_final;
+
+  if (self->session == NULL || g_strcmp0 (owner, get_owner (self)) != 0)
+    return;
+  item = g_hash_table_lookup (self->jobs_by_id, job_id);
+  progress = dg_engine_get_progress (engine, job_id);
+  if (item == NULL || progress == NULL)
+    {
+      g_clear_pointer (&progress, dg_job_progress_free);
+      if (item == NULL)
+        reload_job (self, job_id);
+      return;
+    }
+
+  was_final = dg_job_status_is_final (dg_job_item_get_status (item));
+  dg_job_item_update_from_progress (item, progress);
+  if (g_strcmp0 (dg_job_view_get_job_id (self->job_view), job_id) == 0)
+    dg_job_view_update_progress (self->job_view, progress);
+  if (!was_final && dg_job_status_is_final (progress->status))
+    {
+      notify_finished (self, item);
+      /* Timings, errors and the run record are final now. */
+      if (g_strcmp0 (self->opened_job_id, job_id) == 0)
+        reload_job (self, job_id);
+    }
+  dg_job_progress_free (progress);
+  gtk_filter_changed (GTK_FILTER (self->jobs_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_job_removed (DgEngine *engine, const char *job_id, const char *owner, DgWindow *self)
+{
+  DgJobItem *item = g_hash_table_lookup (self->jobs_by_id, job_id);
+  guint position;
+
+  if (item != NULL && g_list_store_find (self->jobs, item, &position))
+    {
+      g_list_store_remove (self->jobs, position);
+      g_hash_table_remove (self->jobs_by_id, job_id);
+    }
+  if (g_strcmp0 (self->opened_job_id, job_id) == 0)
+    {
+      g_clear_pointer (&self->opened_job_id, g_free);
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
+      adw_window_title_set_title (self->content_title, "");
+      adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+    }
+  update_jobs_page (self);
+}
+
+void
+dg_window_jobs_signed_in (DgWindow *self)
+{
+  DgEngine *engine = get_engine (self);
+
+  g_clear_object (&self->jobs_cancellable);
+  self->jobs_cancellable = g_cancellable_new ();
+  self->jobs_loaded = FALSE;
+  g_signal_connect_object (engine, "job-added", G_CALLBACK (on_job_added), self, 0);
+  g_signal_connect_object (engine, "job-changed", G_CALLBACK (on_job_changed), self, 0);
+  g_signal_connect_object (engine, "job-removed", G_CALLBACK (on_job_removed), self, 0);
+  dg_engine_list_jobs_async (engine, get_owner (self), self->jobs_cancellable, on_jobs_listed,
+                             g_object_ref (self));
+}
+
+void
+dg_window_jobs_signed_out (DgWindow *self)
+{
+  DgEngine *engine = get_engine (self);
+
+  if (self->jobs_cancellable != NULL)
+    g_cancellable_cancel (self->jobs_cancellable);
+  if (self->draft_cancellable != NULL)
+    g_cancellable_cancel (self->draft_cancellable);
+  if (engine != NULL)
+    g_signal_handlers_disconnect_by_data (engine, self);
+  g_clear_pointer (&self->draft, dg_draft_unref);
+  g_clear_pointer (&self->opened_job_id, g_free);
+  g_hash_table_remove_all (self->jobs_by_id);
+  g_list_store_remove_all (self->jobs);
+  gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  adw_window_title_set_title (self->content_title, "");
+  update_jobs_page (self);
+}
+
+void
+dg_window_jobs_activate (DgWindow *self, guint position)
+{
+  g_autoptr (DgJobItem) item = g_list_model_get_item (G_LIST_MODEL (self->jobs_filtered), position);
+
+  if (item != NULL)
+    dg_window_open_job (self, dg_job_item_get_id (item));
+}
+
+void
+dg_window_open_job (DgWindow *self, const char *job_id)
+{
+  g_return_if_fail (DG_IS_WINDOW (self));
+
+  if (self->session == NULL)
+    return;
+  g_free (self->opened_job_id);
+  self->opened_job_id = g_strdup (job_id);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  reload_job (self, job_id);
+}
+
+/* ---- the new-job page ---- */
+
+static void
+on_models_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) models =
+      dg_inference_list_models_finish (DG_INFERENCE (source), result, &error);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_auto (GStrv) list = NULL;
+
+  if (models == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+  /* Entries are names or objects such as {"id": "gpt-4o", …} (upstream 1.17). */
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    {
+      JsonNode *node = json_array_get_element (models, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_strv_builder_add (names, json_node_get_string (node));
+      else if (JSON_NODE_HOLDS_OBJECT (node) &&
+               json_object_has_member (json_node_get_object (node), "id"))
+        g_strv_builder_add (names, json_object_get_string_member_with_default (
+                                       json_node_get_object (node), "id", ""));
+    }
+  list = g_strv_builder_end (names);
+  dg_job_editor_set_models (self->job_editor, (const char *const *) list);
+}
+
+static DgInferenceEndpoint *
+selected_endpoint (DgWindow *self, GError **error)
+{
+  DgConfig *config = dg_application_get_config (dg_window_get_app (self));
+  g_autoptr (JsonObject) params = dg_job_editor_dup_parameters (self->job_editor, error);
+
+  if (params == NULL && error != NULL && *error != NULL)
+    return NULL;
+  if (g_strcmp0 (dg_job_editor_get_profile_id (self->job_editor), PROFILE_OFFLINE) == 0)
+    return dg_inference_endpoint_new (DG_INFERENCE_BACKEND_OFFLINE, NULL);
+  /* The desktop user may point at local model servers (the local-first case). */
+  return dg_inference_endpoint_resolve (config, -1, NULL, NULL,
+                                        dg_job_editor_get_model (self->job_editor), NULL, params,
+                                        DG_URL_POLICY_ALLOW_PRIVATE);
+}
+
+static void
+on_profile_changed (DgWindow *self)
+{
+  g_autoptr (DgInferenceEndpoint) endpoint = NULL;
+
+  dg_job_editor_set_models (self->job_editor, NULL);
+  /* The offline generator has no models to choose from. */
+  dg_job_editor_set_model_visible (
+      self->job_editor,
+      g_strcmp0 (dg_job_editor_get_profile_id (self->job_editor), PROFILE_DEFAULT) == 0);
+  if (g_strcmp0 (dg_job_editor_get_profile_id (self->job_editor), PROFILE_DEFAULT) != 0)
+    return;
+  endpoint = selected_endpoint (self, NULL);
+  if (endpoint == NULL ||
+      dg_inference_endpoint_get_backend (endpoint) == DG_INFERENCE_BACKEND_OFFLINE)
+    return;
+  dg_inference_list_models_async (dg_engine_get_inference (get_engine (self)), endpoint,
+                                  self->jobs_cancellable, on_models_listed, g_object_ref (self));
+}
+
+void
+dg_window_new_job (DgWindow *self)
+{
+  DgApplication *app = dg_window_get_app (self);
+  DgConfig *config = dg_application_get_config (app);
+  g_autoptr (DgInferenceEndpoint) configured = NULL;
+  const char *ids[] = { PROFILE_DEFAULT, PROFILE_OFFLINE, NULL };
+  const char *names[3] = { NULL };
+  g_autofree char *default_name = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  configured = dg_inference_endpoint_resolve (config, -1, NULL, NULL, NULL, NULL, NULL,
+                                              DG_URL_POLICY_ALLOW_PRIVATE);
+  if (dg_inference_endpoint_get_backend (configured) == DG_INFERENCE_BACKEND_OFFLINE)
+    {
+      /* No model configured: templates and the offline generator. */
+      ids[0] = PROFILE_OFFLINE;
+      ids[1] = NULL;
+      names[0] = _ ("Offline generator");
+    }
+  else
+    {
+      /* Translators: %s is a URL */
+      default_name = g_strdup_printf (_ ("Configured model server (%s)"),
+                                      dg_inference_endpoint_get_base_url (configured));
+      names[0] = default_name;
+      names[1] = _ ("Offline generator");
+    }
+
+  g_clear_pointer (&self->draft, dg_draft_unref);
+  dg_job_editor_reset (self->job_editor, g_settings_get_int (self->settings, "default-records"),
+                       g_settings_get_boolean (self->settings, "default-dataset-mode"));
+  dg_job_editor_set_max_records (self->job_editor, config->max_records_per_job);
+  dg_job_editor_set_profiles (self->job_editor, ids, names);
+  on_profile_changed (self);
+
+  g_clear_pointer (&self->opened_job_id, g_free);
+  adw_window_title_set_title (self->content_title, _ ("New Job"));
+  gtk_stack_set_visible_child_name (self->content_stack, "editor");
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  gtk_single_selection_set_selected (self->jobs_selection, GTK_INVALID_LIST_POSITION);
+}
+
+static char *
+format_estimate (DgWindow *self, const DgDraft *draft, gint64 records)
+{
+  guint concurrency = MAX (1, (guint) g_settings_get_int (self->settings, "default-concurrency"));
+  GString *text = g_string_new (NULL);
+  double seconds;
+
+  /* Translators: %.1f is seconds */
+  g_string_append_printf (text, _ ("Drafted in %.1f s"), draft->duration_ms / 1000.0);
+  if (draft->model != NULL)
+    g_string_append_printf (text, " · %s", draft->model);
+  if (g_strcmp0 (draft->backend, "offline") == 0)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _ ("offline generator: no model time, no tokens"));
+      return g_string_free (text, FALSE);
+    }
+
+  /* A record call costs about what the draft call cost; N of them, C at a time. */
+  seconds = (double) draft->duration_ms / 1000.0 * (double) records / (double) concurrency;
+  g_string_append (text, " · ");
+  if (seconds < 120)
+    g_string_append_printf (text, _ ("about %.0f s for %lld records"), seconds,
+                            (long long) records);
+  else
+    g_string_append_printf (text, _ ("about %.0f min for %lld records"), seconds / 60,
+                            (long long) records);
+  if (draft->prompt_tokens >= 0 && draft->completion_tokens >= 0)
+    {
+      g_string_append (text, " · ");
+      g_string_append_printf (
+          text, _ ("about %lld tokens"),
+          (long long) ((draft->prompt_tokens + draft->completion_tokens) * records));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+on_drafted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgDraft) draft = dg_engine_draft_finish (DG_ENGINE (source), result, &error);
+  g_autofree char *estimate = NULL;
+
+  dg_job_editor_set_drafting (self->job_editor, FALSE);
+  if (draft == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dg_job_editor_set_message (self->job_editor, _ ("Drafting was cancelled"), FALSE);
+      else
+        dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+  g_clear_pointer (&self->draft, dg_draft_unref);
+  self->draft = dg_draft_ref (draft);
+  estimate = format_estimate (self, draft, dg_job_editor_get_records (self->job_editor));
+  dg_job_editor_set_schema (self->job_editor, draft->sanitized_schema, estimate);
+  if (draft->warnings != NULL && draft->warnings->len > 0)
+    {
+      g_autofree char *joined = NULL;
+
+      g_ptr_array_add (draft->warnings, NULL);
+      joined = g_strjoinv ("\n", (char **) draft->warnings->pdata);
+      g_ptr_array_remove_index (draft->warnings, draft->warnings->len - 1);
+      dg_job_editor_set_message (self->job_editor, joined, FALSE);
+    }
+}
+
+static void
+fill_request (DgWindow *self, DgDraftRequest *request, char **instructions)
+{
+  *instructions = dg_job_editor_dup_instructions (self->job_editor);
+  request->title = dg_job_editor_get_title (self->job_editor);
+  request->total_records = dg_job_editor_get_records (self->job_editor);
+  request->description = dg_job_editor_get_description (self->job_editor);
+  request->instructions = *instructions;
+  request->dataset_mode = dg_job_editor_get_dataset_mode (self->job_editor);
+  request->previous_token = self->draft ? self->draft->token : NULL;
+}
+
+static void
+on_editor_draft (DgWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgInferenceEndpoint) endpoint = selected_endpoint (self, &error);
+  g_autofree char *instructions = NULL;
+  DgDraftRequest request = { 0 };
+
+  if (endpoint == NULL)
+    {
+      dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+  fill_request (self, &request, &instructions);
+  request.endpoint = endpoint;
+
+  g_clear_object (&self->draft_cancellable);
+  self->draft_cancellable = g_cancellable_new ();
+  dg_job_editor_set_drafting (self->job_editor, TRUE);
+  dg_engine_draft_async (get_engine (self), get_owner (self), &request, self->draft_cancellable,
+                         on_drafted, g_object_ref (self));
+}
+
+static void
+on_editor_cancel_draft (DgWindow *self)
+{
+  if (self->draft_cancellable != NULL)
+    g_cancellable_cancel (self->draft_cancellable);
+}
+
+static void
+on_editor_template (DgWindow *self, const char *template_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) schema = dg_templates_get_schema (template_id, &error);
+
+  if (schema == NULL)
+    {
+      dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+  /* A template is confirmed through a draft signed for it at confirm time. */
+  g_clear_pointer (&self->draft, dg_draft_unref);
+  dg_job_editor_set_schema (self->job_editor, schema, NULL);
+  dg_job_editor_set_message (self->job_editor, NULL, FALSE);
+}
+
+static void
+on_confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) details = NULL;
+  g_autofree char *job_id = NULL;
+
+  self->confirming = FALSE;
+  job_id = dg_engine_confirm_finish (DG_ENGINE (source), result, &details, NULL, &error);
+  if (job_id == NULL)
+    {
+      g_autoptr (GString) text = g_string_new (error->message);
+
+      for (guint i = 0; details != NULL && i < json_array_get_length (details); i++)
+        {
+          JsonObject *detail = json_array_get_object_element (details, i);
+
+          g_string_append_printf (
+              text, "\n%s: %s", json_object_get_string_member_with_default (detail, "path", ""),
+              json_object_get_string_member_with_default (detail, "message", ""));
+        }
+      dg_job_editor_set_message (self->job_editor, text->str, TRUE);
+      return;
+    }
+  g_clear_pointer (&self->draft, dg_draft_unref);
+  dg_window_add_toast (self, _ ("Job started"), NULL, NULL, NULL);
+  dg_window_open_job (self, job_id);
+}
+
+static void
+on_editor_confirm (DgWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) schema = dg_job_editor_dup_schema (self->job_editor, &error);
+  DgConfirmRequest request = { 0 };
+  gboolean offline =
+      g_strcmp0 (dg_job_editor_get_profile_id (self->job_editor), PROFILE_OFFLINE) == 0;
+
+  if (schema == NULL || self->confirming)
+    {
+      if (error != NULL)
+        dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+
+  if (self->draft == NULL)
+    {
+      DgDraftRequest draft_request = { 0 };
+      g_autofree char *instructions = NULL;
+
+      fill_request (self, &draft_request, &instructions);
+      self->draft = dg_engine_draft_from_schema (get_engine (self), get_owner (self),
+                                                 &draft_request, schema, &error);
+      if (self->draft == NULL)
+        {
+          dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+          return;
+        }
+    }
+
+  request.token = self->draft->token;
+  request.schema = schema;
+  request.backend = offline ? "offline" : NULL;
+  request.allow_private_urls = TRUE;
+  request.concurrency = (guint) g_settings_get_int (self->settings, "default-concurrency");
+  self->confirming = TRUE;
+  dg_engine_confirm_async (get_engine (self), get_owner (self), &request, self->jobs_cancellable,
+                           on_confirmed, g_object_ref (self));
+}
+
+/* ---- export ---- */
+
+static void
+export_progress (gint64 done, gint64 total, gpointer user_data)
+{
+  DgWindow *self = user_data;
+
+  self->export_fraction = total > 0 ? (double) done / (double) total : 0;
+  if (self->exporting)
+    {
+      /* Translators: shown under the job title while exporting */
+      g_autofree char *text =
+          g_strdup_printf (_ ("Exporting… %.0f%%"), self->export_fraction * 100);
+
+      adw_window_title_set_subtitle (self->content_title, text);
+    }
+}
+
+typedef struct
+{
+  DgWindow *window;
+  GFile *file;
+} ExportData;
+
+static void
+on_exported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ExportData *data = user_data;
+  g_autoptr (DgWindow) self = data->window;
+  g_autoptr (GFile) file = data->file;
+  g_autoptr (GError) error = NULL;
+
+  g_free (data);
+  self->exporting = FALSE;
+  adw_window_title_set_subtitle (self->content_title, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
+  if (!dg_engine_export_finish (DG_ENGINE (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Export failed: %s"), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dg_window_add_toast (self, message, NULL, NULL, NULL);
+      return;
+    }
+  {
+    g_autoptr (GFile) parent = file ? g_file_get_parent (file) : NULL;
+    g_autofree char *uri = parent ? g_file_get_uri (parent) : NULL;
+    g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+    /* Translators: %s is a file name */
+    g_autofree char *message = g_strdup_printf (_ ("Exported %s"), name ? name : "");
+
+    if (uri != NULL)
+      dg_window_add_toast (self, message, _ ("Open Folder"), "app.open-folder",
+                           g_variant_new_string (uri));
+    else
+      dg_window_add_toast (self, message, NULL, NULL, NULL);
+  }
+}
+
+/* Exports the open job to @file; the format comes from @format, or the file's extension. */
+void
+dg_window_export_to_file (DgWindow *self, GFile *file, const char *format)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  DgExportFormat export_format;
+  DgJob *job = dg_job_view_get_job (self->job_view);
+  DgEngineExportFlags flags = DG_ENGINE_EXPORT_NONE;
+  DgJobItem *item;
+  ExportData *data;
+
+  g_return_if_fail (DG_IS_WINDOW (self));
+
+  if (job == NULL || self->opened_job_id == NULL)
+    {
+      dg_window_add_toast (self, _ ("Open a job to export its records"), NULL, NULL, NULL);
+      return;
+    }
+  if (!(format != NULL ? dg_export_format_from_string (format, &export_format, &error)
+                       : dg_export_format_from_path (path ? path : "", &export_format, &error)))
+    {
+      dg_window_add_toast (self, error->message, NULL, NULL, NULL);
+      return;
+    }
+  g_settings_set_string (self->settings, "export-format",
+                         dg_export_format_to_string (export_format));
+  /* Unfinished jobs export what is there so far. */
+  item = g_hash_table_lookup (self->jobs_by_id, job->id);
+  if ((item != NULL ? dg_job_item_get_status (item) : job->status) != DG_JOB_STATUS_SUCCEEDED)
+    flags |= DG_ENGINE_EXPORT_PARTIAL;
+
+  self->exporting = TRUE;
+  self->export_fraction = 0;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  export_progress (0, 1, self);
+  data = g_new0 (ExportData, 1);
+  data->window = g_object_ref (self);
+  data->file = g_object_ref (file);
+  dg_engine_export_to_file_async (get_engine (self), get_owner (self), job->id, export_format,
+                                  flags, file, export_progress, self, NULL, self->jobs_cancellable,
+                                  on_exported, data);
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser, int response, DgWindow *self)
+{
+  g_autoptr (GFile) file = NULL;
+  GtkFileFilter *filter;
+  const char *format = NULL;
+  g_autofree char *path = NULL;
+  DgExportFormat by_extension;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = g_file_get_path (file);
+      filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+      /* The extension typed wins; otherwise the chosen filter says the format. */
+      if ((path == NULL || !dg_export_format_from_path (path, &by_extension, NULL)) &&
+          filter != NULL)
+        format = g_object_get_data (G_OBJECT (filter), "dg-format");
+    }
+  g_clear_object (&self->export_chooser);
+  if (file != NULL)
+    dg_window_export_to_file (self, file, format);
+}
+
+void
+dg_window_export (DgWindow *self)
+{
+  static const struct
+  {
+    const char *format;
+    const char *name;
+    const char *pattern;
+  } formats[] = {
+    { "json", N_ ("JSON array"), "*.json" },
+    { "jsonl", N_ ("JSON Lines"), "*.jsonl" },
+    { "csv", N_ ("CSV spreadsheet"), "*.csv" },
+  };
+  g_autofree char *last = g_settings_get_string (self->settings, "export-format");
+  g_autofree char *name = NULL;
+  DgJob *job = dg_job_view_get_job (self->job_view);
+
+  if (job == NULL || self->opened_job_id == NULL)
+    {
+      dg_window_add_toast (self, _ ("Open a job to export its records"), NULL, NULL, NULL);
+      return;
+    }
+  if (self->exporting || self->export_chooser != NULL)
+    return;
+
+  self->export_chooser =
+      gtk_file_chooser_native_new (_ ("Export Records"), GTK_WINDOW (self),
+                                   GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _ (formats[i].name));
+      gtk_file_filter_add_pattern (filter, formats[i].pattern);
+      g_object_set_data (G_OBJECT (filter), "dg-format", (gpointer) formats[i].format);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
+      if (g_strcmp0 (last, formats[i].format) == 0)
+        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
+      g_object_unref (filter);
+    }
+  name = g_strdup_printf ("%s.%s", job->id, last);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
+  g_signal_connect (self->export_chooser, "response", G_CALLBACK (on_export_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+}
+
+/* ---- set-up ---- */
+
+void
+dg_window_jobs_init (DgWindow *self)
+{
+  GtkListItemFactory *factory;
+
+  self->jobs = g_list_store_new (DG_TYPE_JOB_ITEM);
+  self->jobs_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->jobs_filter = gtk_custom_filter_new (job_matches, self, NULL);
+  self->jobs_filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->jobs)),
+                                                   g_object_ref (GTK_FILTER (self->jobs_filter)));
+  self->jobs_selection =
+      gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->jobs_filtered)));
+  gtk_single_selection_set_autoselect (self->jobs_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->jobs_selection, TRUE);
+  g_signal_connect_object (self->jobs_filtered, "items-changed", G_CALLBACK (update_jobs_page),
+                           self, G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind), self);
+  gtk_list_view_set_factory (self->jobs_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->jobs_view, GTK_SELECTION_MODEL (self->jobs_selection));
+
+  g_signal_connect_object (self->job_editor, "draft", G_CALLBACK (on_editor_draft), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job_editor, "cancel-draft", G_CALLBACK (on_editor_cancel_draft),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job_editor, "template", G_CALLBACK (on_editor_template), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job_editor, "confirm", G_CALLBACK (on_editor_confirm), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job_editor, "profile-changed", G_CALLBACK (on_profile_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  {
+    guint n = 0;
+    const DgTemplate *templates = dg_templates_list (&n);
+
+    for (guint i = 0; i < n; i++)
+      if (g_strcmp0 (templates[i].id, DG_TEMPLATE_BLANK_ID) != 0)
+        dg_job_editor_add_template (self->job_editor, templates[i].id,
+                                    dg_template_get_title (&templates[i]));
+  }
+  update_jobs_page (self);
+}
+
+void
+dg_window_jobs_dispose (DgWindow *self)
+{
+  if (self->jobs_cancellable != NULL)
+    g_cancellable_cancel (self->jobs_cancellable);
+  if (self->draft_cancellable != NULL)
+    g_cancellable_cancel (self->draft_cancellable);
+  if (self->export_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
+  g_clear_object (&self->export_chooser);
+  if (self->jobs_view != NULL)
+    gtk_list_view_set_model (self->jobs_view, NULL);
+  g_clear_object (&self->jobs_selection);
+  g_clear_object (&self->jobs_filtered);
+  g_clear_object (&self->jobs_filter);
+  g_clear_object (&self->jobs);
+  g_clear_pointer (&self->jobs_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->draft, dg_draft_unref);
+  g_clear_object (&self->draft_cancellable);
+  g_clear_object (&self->jobs_cancellable);
+  g_clear_pointer (&self->opened_job_id, g_free);
+}
