@@ -22,10 +22,13 @@ run_suite() {
   local dir=$1 multiplier=$2
   shift 2
   echo "=== $dir $*"
-  if [ -f "$dir/build.ninja" ]; then
-    meson setup --reconfigure "$dir" "$@" >/dev/null || { status=1; return; }
-  else
-    meson setup "$dir" "$@" >/dev/null || { status=1; return; }
+  local setup=(setup)
+  [ -f "$dir/build.ninja" ] && setup+=(--reconfigure)
+  if ! meson "${setup[@]}" "$dir" "$@" >"$dir.setup.log" 2>&1; then
+    cat "$dir.setup.log"
+    echo "meson setup failed for $dir" >&2
+    status=1
+    return
   fi
   ninja -C "$dir" || { status=1; return; }
   meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier "$multiplier" || status=1
