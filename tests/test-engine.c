@@ -552,6 +552,13 @@ test_control (Fixture *f, gconstpointer data)
   {
     DgStandinStats stats;
 
+    /* The cancelled job's last requests must be in before counting arrivals. */
+    DG_TEST_WAIT (({
+                    dg_model_standin_get_stats (f->standin, &stats);
+                    stats.in_flight == 0 &&
+                        !dg_job_runner_is_running (dg_engine_get_runner (f->engine), id);
+                  }),
+                  10000);
     dg_model_standin_get_stats (f->standin, &stats);
     dg_model_standin_set_fault_at (f->standin, stats.total + 1, DG_STANDIN_FAULT_INVALID_RECORD);
   }
@@ -629,6 +636,169 @@ test_export_to_file (Fixture *f, gconstpointer data)
   g_assert_cmpint (dg_test_jobs_query_int (f->db_path, "SELECT count(*) FROM records"), ==, 3);
 }
 
+static void
+test_draft_with_model (Fixture *f, gconstpointer data)
+{
+  DgDraftRequest request = people_request (5);
+  g_autoptr (DgDraft) draft = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *body = NULL;
+
+  f->standin = dg_model_standin_new ();
+  base_url =
+      g_strdup_printf ("DATAGEN_INFERENCE_BASE_URL=%s", dg_model_standin_get_url (f->standin));
+  start_engine (f, (const char *const[]){ base_url, NULL });
+  dg_engine_draft_async (f->engine, "ana", &request, NULL, on_drafted, &draft);
+  DG_TEST_WAIT (draft != NULL, 10000);
+  g_assert_cmpstr (draft->backend, ==, "ratio1");
+  g_assert_null (draft->template_id);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (draft->schema));
+  g_assert_nonnull (draft->sanitized_schema);
+  g_assert_nonnull (draft->token);
+  /* One schema call, and the description reaches the model (contract fix 9). */
+  body = dg_model_standin_dup_last_body (f->standin);
+  g_assert_nonnull (strstr (body, "People in a customer database"));
+}
+
+typedef struct
+{
+  gboolean done;
+  GError *error;
+} Failure;
+
+static void
+on_draft_failed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Failure *failure = user_data;
+  DgDraft *draft = dg_engine_draft_finish (DG_ENGINE (source), result, &failure->error);
+
+  g_assert_null (draft);
+  failure->done = TRUE;
+}
+
+static void
+test_draft_failures (Fixture *f, gconstpointer data)
+{
+  DgDraftRequest request = people_request (5);
+  g_autofree char *base_url = NULL;
+  Failure failure = { 0 };
+  DgDraft *none;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) schema = parse (people_schema);
+
+  f->standin = dg_model_standin_new ();
+  dg_model_standin_set_fixed_response (f->standin, 401, "{\"error\":\"bad key\"}");
+  base_url =
+      g_strdup_printf ("DATAGEN_INFERENCE_BASE_URL=%s", dg_model_standin_get_url (f->standin));
+  start_engine (f, (const char *const[]){ base_url, NULL });
+
+  /* The model fails: a clear "Inference failed: …" (upstream answered an empty 500). */
+  dg_engine_draft_async (f->engine, "ana", &request, NULL, on_draft_failed, &failure);
+  DG_TEST_WAIT (failure.done, 10000);
+  g_assert_error (failure.error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INFERENCE);
+  g_assert_true (g_str_has_prefix (failure.error->message, "Inference failed: "));
+  g_clear_error (&failure.error);
+
+  /* Bad requests are refused before any model call. */
+  request.total_records = 0;
+  none = dg_engine_draft_from_schema (f->engine, "ana", &request, schema, &error);
+  g_assert_null (none);
+  g_assert_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  request = people_request (5);
+  request.title = "";
+  none = dg_engine_draft_from_schema (f->engine, "ana", &request, schema, &error);
+  g_assert_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  request = people_request (201);
+  none = dg_engine_draft_from_schema (f->engine, "ana", &request, schema, &error);
+  g_assert_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID);
+}
+
+static void
+test_endpoint_failure_pauses (Fixture *f, gconstpointer data)
+{
+  g_autoptr (DgDraft) draft = NULL;
+  g_autoptr (DgJob) job = NULL;
+  g_autoptr (DgJobProgress) progress = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *id = NULL;
+
+  f->standin = dg_model_standin_new ();
+  base_url =
+      g_strdup_printf ("DATAGEN_INFERENCE_BASE_URL=%s", dg_model_standin_get_url (f->standin));
+  start_engine (f, (const char *const[]){ base_url, NULL });
+  draft = draft_schema (f, "ana", 100, people_schema);
+  /* Refused credentials on every call: the job pauses with the reason, records untouched. */
+  dg_model_standin_set_fixed_response (f->standin, 401, "{\"error\":\"bad key\"}");
+  id = confirm (f, "ana", draft, NULL);
+  wait_status (f, id, DG_JOB_STATUS_PAUSED);
+  DG_TEST_WAIT (({
+                  g_autoptr (DgJobProgress) p = dg_engine_get_progress (f->engine, id);
+                  p != NULL && !p->active;
+                }),
+                10000);
+  progress = dg_engine_get_progress (f->engine, id);
+  g_assert_nonnull (progress->message);
+  g_assert_nonnull (strstr (progress->message, "model server keeps failing"));
+  job = get_job (f, "ana", id);
+  g_assert_cmpint (job->status, ==, DG_JOB_STATUS_PAUSED);
+  g_assert_cmpint (job->total_failed, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (job->base, "statusReason"), ==,
+                   progress->message);
+
+  /* The server is back: resume finishes the job. */
+  dg_model_standin_set_fixed_response (f->standin, 0, NULL);
+  g_assert_true (dg_engine_control (f->engine, "ana", id, DG_JOB_ACTION_RESUME, NULL));
+  wait_status (f, id, DG_JOB_STATUS_SUCCEEDED);
+  g_clear_pointer (&job, dg_job_unref);
+  job = get_job (f, "ana", id);
+  g_assert_cmpint (job->total_ok, ==, 100);
+}
+
+static void
+test_concurrent_jobs (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (DgMetrics) metrics = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  gint64 ok = 0;
+
+  f->standin = dg_model_standin_new ();
+  dg_model_standin_set_latency_ms (f->standin, 2);
+  base_url =
+      g_strdup_printf ("DATAGEN_INFERENCE_BASE_URL=%s", dg_model_standin_get_url (f->standin));
+  start_engine (f, (const char *const[]){ base_url, NULL });
+  /* Several jobs of two users at once, on the model and offline. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr (DgDraft) draft = draft_schema (f, i % 2 ? "ana" : "bob", 25 + i, people_schema);
+      DgConfirmRequest request = { 0 };
+
+      request.backend = i % 3 == 0 ? "offline" : NULL;
+      g_ptr_array_add (ids, confirm (f, i % 2 ? "ana" : "bob", draft, &request));
+    }
+  for (guint i = 0; i < ids->len; i++)
+    wait_status (f, g_ptr_array_index (ids, i), DG_JOB_STATUS_SUCCEEDED);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr (DgJob) job = get_job (f, NULL, g_ptr_array_index (ids, i));
+
+      g_assert_cmpint (job->total_ok, ==, 25 + i);
+      ok += job->total_ok;
+    }
+  /* Counted per job, exactly, whatever the interleaving. */
+  metrics = dg_engine_get_metrics (f->engine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (metrics->total_jobs, ==, 6);
+  g_assert_cmpint (metrics->total_records_requested, ==, ok);
+  g_assert_cmpint (metrics->total_records_generated, ==, ok);
+  g_assert_cmpint (metrics->active_jobs, ==, 0);
+  g_assert_cmpint (metrics->failed_jobs, ==, 0);
+  g_assert_nonnull (metrics->last_job_at);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -645,6 +815,10 @@ main (int argc, char **argv)
   ADD ("/core/engine/standin-model", test_standin_model);
   ADD ("/core/engine/control", test_control);
   ADD ("/core/engine/export-to-file", test_export_to_file);
+  ADD ("/core/engine/draft-with-model", test_draft_with_model);
+  ADD ("/core/engine/draft-failures", test_draft_failures);
+  ADD ("/core/engine/endpoint-failure-pauses", test_endpoint_failure_pauses);
+  ADD ("/core/engine/concurrent-jobs", test_concurrent_jobs);
 #undef ADD
 
   return g_test_run ();

@@ -932,8 +932,8 @@ prepare (RunnerJob *job, DgJob *snapshot)
 
         validator->schema = dg_json_schema_ref (job->schema);
         validator->runner = g_object_ref (runner);
-        dg_inference_request_set_validate_func (job->template_request, validate_record,
-                                                validator, validator_free);
+        dg_inference_request_set_validate_func (job->template_request, validate_record, validator,
+                                                validator_free);
       }
       job->queue = dg_inference_queue_new (runner->inference, job->owner, job->id);
     }
