@@ -237,7 +237,7 @@ strip_blockers (GString *order)
     g_string_erase (order, p - order->str, 1);
 }
 
-/* Two jobs share the slots: the second job does not wait for the first one's 24 records. */
+/* Two jobs share the slots: the second job does not wait for the first one's 12 records. */
 static void
 test_fairness (void)
 {
@@ -253,7 +253,7 @@ test_fairness (void)
 
   dg_model_standin_set_latency_ms (standin, 5);
   block_slots (standin, inference, endpoint, 2, order);
-  for (guint i = 0; i < 24; i++)
+  for (guint i = 0; i < 12; i++)
     {
       g_autoptr (DgInferenceRequest) request = test_record_request (endpoint, 'a');
       dg_inference_submit (inference, job_a, request, NULL, record_order_cb, order, NULL);
@@ -263,8 +263,8 @@ test_fairness (void)
       g_autoptr (DgInferenceRequest) request = test_record_request (endpoint, 'b');
       dg_inference_submit (inference, job_b, request, NULL, record_order_cb, order, NULL);
     }
-  release_slots (standin, inference, 28);
-  DG_TEST_WAIT (order->len == 30, TEST_WAIT_MS);
+  release_slots (standin, inference, 16);
+  DG_TEST_WAIT (order->len == 18, TEST_WAIT_MS);
   strip_blockers (order);
   /* Round robin: "abababab" then the rest of a (strict FIFO would put b last). */
   last_b = strrchr (order->str, 'b');
@@ -292,13 +292,13 @@ test_fairness_owners (void)
 
   block_slots (standin, inference, endpoint, 1, order);
   for (guint q = 0; q < G_N_ELEMENTS (queues); q++)
-    for (guint i = 0; i < 8; i++)
+    for (guint i = 0; i < 6; i++)
       {
         g_autoptr (DgInferenceRequest) request = test_record_request (endpoint, tags[q]);
         dg_inference_submit (inference, queues[q], request, NULL, record_order_cb, order, NULL);
       }
-  release_slots (standin, inference, 24);
-  DG_TEST_WAIT (order->len == 25, TEST_WAIT_MS);
+  release_slots (standin, inference, 18);
+  DG_TEST_WAIT (order->len == 19, TEST_WAIT_MS);
   strip_blockers (order);
   /* One slot, so the order is exact: owners alternate, alice's jobs alternate. */
   for (guint i = 0; i < 12; i++)

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* The start of dg_json_scan()'s error text when the nesting limit is hit. */
+#define DG_JSON_SCAN_TOO_DEEP "JSON nested too deeply"
+
 /* Scans one JSON value of @text starting at byte @start. Strict: RFC 8259 only. Otherwise
  * repairs what dg-json-repair.h lists (added to *@flags). *@end is just past the value.
  * NULL on failure, with *@error_text (if not NULL) saying why. */

@@ -121,7 +121,7 @@ push_container (Scanner *s, gboolean object)
   Frame frame = { 0 };
 
   if (s->frames->len >= MAX_DEPTH)
-    return scan_fail (s, "JSON nested too deeply");
+    return scan_fail (s, DG_JSON_SCAN_TOO_DEEP);
   if (object)
     {
       frame.container = json_node_new (JSON_NODE_OBJECT);

@@ -49,8 +49,13 @@ try_starts (const char *text, gsize start, gsize end, DgJsonRepairFlags *flags)
 
       if (text[i] != '{' && text[i] != '[')
         continue;
+      g_autofree char *why = NULL;
+
       tries++;
-      node = dg_json_scan (text, end, i, FALSE, FALSE, &stop, &f, NULL);
+      node = dg_json_scan (text, end, i, FALSE, FALSE, &stop, &f, &why);
+      /* Nesting beyond the limit here means it is beyond it from every later start too. */
+      if (node == NULL && why != NULL && g_str_has_prefix (why, DG_JSON_SCAN_TOO_DEEP))
+        return NULL;
       if (node == NULL)
         continue;
       while (stop < end && dg_json_is_ws (text[stop]))
