@@ -562,6 +562,10 @@ test_json_schema_hook (void)
   g_assert_cmpint (attempt->outcome, ==, DG_INFERENCE_OUTCOME_INVALID);
   g_assert_nonnull (strstr (attempt->error, "name"));
   g_assert_true (dg_json_schema_validate (validator, result->output, NULL));
+  /* Tokens of the rejected answer were spent too. */
+  g_assert_cmpint (attempt->prompt_tokens, ==, 42);
+  g_assert_cmpint (result->prompt_tokens, ==, 84);
+  g_assert_cmpint (result->completion_tokens, ==, 34);
 }
 
 /* ---- endpoints ---- */

@@ -255,6 +255,20 @@ dg_inference_parse_response (const char *body, gsize length, DgInferenceParsed *
   full = member (envelope, "FULL_OUTPUT");
   payload = full != NULL ? first_element (full) : envelope;
 
+  /* Tokens were spent even when the content turns out to be unusable: read usage first. */
+  usage = member (payload, "usage");
+  if (usage == NULL)
+    usage = member (envelope, "usage");
+  if (usage == NULL)
+    usage = member (data, "usage");
+  out->prompt_tokens = usage_value (usage, "prompt_tokens");
+  out->completion_tokens = usage_value (usage, "completion_tokens");
+
+  if (string_value (member (envelope, "MODEL_NAME")) != NULL)
+    out->model = g_strdup (string_value (member (envelope, "MODEL_NAME")));
+  else if (string_value (member (payload, "model")) != NULL)
+    out->model = g_strdup (string_value (member (payload, "model")));
+
   choice = first_element (member (payload, "choices"));
   message = member (choice, "message");
   if (message == NULL)
@@ -320,18 +334,6 @@ dg_inference_parse_response (const char *body, gsize length, DgInferenceParsed *
         }
     }
 
-  usage = member (payload, "usage");
-  if (usage == NULL)
-    usage = member (envelope, "usage");
-  if (usage == NULL)
-    usage = member (data, "usage");
-  out->prompt_tokens = usage_value (usage, "prompt_tokens");
-  out->completion_tokens = usage_value (usage, "completion_tokens");
-
-  if (string_value (member (envelope, "MODEL_NAME")) != NULL)
-    out->model = g_strdup (string_value (member (envelope, "MODEL_NAME")));
-  else if (string_value (member (payload, "model")) != NULL)
-    out->model = g_strdup (string_value (member (payload, "model")));
   return TRUE;
 }
 

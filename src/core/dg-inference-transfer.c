@@ -196,7 +196,6 @@ dg_inference_transfer_complete (DgInferenceWorker *w, Task *t, CURLcode rc)
   GError *error = NULL;
   long status = 0;
   gint64 retry_after_ms = t->retry_after_ms;
-  guint timeout_ms;
 
   curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &status);
   if (w->options.log_requests)
@@ -224,12 +223,9 @@ dg_inference_transfer_complete (DgInferenceWorker *w, Task *t, CURLcode rc)
         }
       else if (rc == CURLE_OPERATION_TIMEDOUT)
         {
-          timeout_ms =
-              shared->endpoint->timeout_ms ? shared->endpoint->timeout_ms : w->options.timeout_ms;
           error = g_error_new (DG_INFERENCE_ERROR, DG_INFERENCE_ERROR_TIMEOUT,
                                "Inference request timed out (%s)",
                                t->errbuf[0] ? t->errbuf : curl_easy_strerror (rc));
-          (void) timeout_ms;
           outcome = DG_INFERENCE_OUTCOME_TIMEOUT;
         }
       else
@@ -293,6 +289,8 @@ dg_inference_transfer_complete (DgInferenceWorker *w, Task *t, CURLcode rc)
       return;
     }
 
+  /* The server answered: whatever the model wrote, the endpoint is healthy. */
+  grow_limit (w, t->ep);
   if (!dg_inference_parse_response (t->response->str, t->response->len, &parsed, &error))
     {
       DgInferenceOutcome outcome = outcome_for_error (error);
@@ -305,7 +303,6 @@ dg_inference_transfer_complete (DgInferenceWorker *w, Task *t, CURLcode rc)
       return;
     }
   dg_inference_worker_release_transfer (w, t);
-  grow_limit (w, t->ep);
 
   if (parsed.model != NULL && t->result->model == NULL)
     t->result->model = g_strdup (parsed.model);
