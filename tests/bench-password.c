@@ -98,7 +98,7 @@ main (int argc, char **argv)
     }
   DG_TEST_WAIT (burst.pending == 0, 300000);
   printf ("8 concurrent logins: all done after %.3f s (%u cores, %d hashing threads)\n",
-          burst.slowest, g_get_num_processors (), MAX (2, (int) g_get_num_processors ()));
+          burst.slowest, g_get_num_processors (), dg_password_hash_threads ());
   printf ("peak RSS: %ld MiB\n", dg_test_peak_rss_kb () / 1024);
   return 0;
 }

@@ -33,9 +33,10 @@ G_DEFINE_QUARK (dg_password_error_quark, dg_password_error)
 
 /* ---------------------------------------------------------------------------------------- */
 /*
- * Where hashes run: a few dedicated threads at a lower priority (nice +10). Each hash holds
- * 64 MiB and a whole core for a few hundred milliseconds, so the pool size caps memory and
- * CPU under a burst of logins, and the lower priority lets a main loop (or a request
+ * Where hashes run: dedicated threads at a lower priority (nice +10), one fewer than the
+ * cores (at least one). Each hash holds 64 MiB and a whole core for a few hundred
+ * milliseconds, so the pool caps memory and CPU under a burst of logins, always leaves a
+ * core to the rest of the process, and the lower priority lets a main loop (or a request
  * handler) preempt hashing the moment it wakes up. Callers block until their job is done.
  */
 
@@ -51,6 +52,12 @@ typedef struct
   GMutex mutex;
   GCond cond;
 } HashJob;
+
+int
+dg_password_hash_threads (void)
+{
+  return (int) MAX (1, g_get_num_processors () - 1);
+}
 
 static void
 hash_worker (gpointer data, gpointer pool_data)
@@ -87,7 +94,7 @@ run_hash_job (gboolean (*compute) (gpointer args, GError **error), gpointer args
     {
       /* Exclusive: these threads are niced and must never run anyone else's work. */
       GThreadPool *new_pool =
-          g_thread_pool_new (hash_worker, NULL, (int) MAX (2, g_get_num_processors ()), TRUE, NULL);
+          g_thread_pool_new (hash_worker, NULL, dg_password_hash_threads (), TRUE, NULL);
 
       g_once_init_leave (&pool, new_pool);
     }

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
  * stored in the record. Comparison is constant time.
  *
  * Every function here is slow on purpose (~0.1-0.3 s and 64 MiB per call) and blocks: call
- * it from a worker thread, never from a main loop. At most a few hashes run at once in the
- * whole process (the others wait), which caps memory use under a burst of logins.
+ * it from a worker thread, never from a main loop. Hashes run on dg_password_hash_threads()
+ * dedicated low-priority threads (the callers wait), which caps memory use under a burst of
+ * logins and leaves a core to the rest of the process.
  */
 
 #define DG_PASSWORD_ERROR (dg_password_error_quark ())
@@ -103,6 +104,9 @@ gboolean    dg_password_verify         (JsonObject     *record,
                                         const char     *password,
                                         const char     *pepper,
                                         GError        **error);
+
+/* How many hashes run at once in this process: one fewer than the cores, at least one. */
+int         dg_password_hash_threads   (void);
 
 /* A new random password: 16 characters, URL-safe base64 of 12 random bytes (as upstream). */
 char       *dg_password_generate       (void);
