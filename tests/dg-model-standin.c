@@ -130,6 +130,8 @@ send_response (Held *held)
         soup_message_headers_replace (headers, "retry-after-ms", self->retry_after_ms);
       g_mutex_unlock (&self->lock);
     }
+  if (held->status >= 300 && held->status < 400)
+    soup_message_headers_replace (headers, "Location", "/create_chat_completion?redirected=1");
   soup_server_message_set_status (msg, held->status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, held->body,
                                     strlen (held->body));

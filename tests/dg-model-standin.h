@@ -105,7 +105,8 @@ void            dg_model_standin_set_content_parts (DgModelStandin      *self,
 /* Requests must carry "Authorization: Bearer @api_key" (NULL: no check). */
 void            dg_model_standin_set_api_key       (DgModelStandin      *self,
                                                     const char          *api_key);
-/* Every chat request gets exactly this answer (for response-shape tests); NULL to stop. */
+/* Every chat request gets exactly this answer (for response-shape tests); NULL to stop.
+ * A 3xx status also sends a Location header (back to the chat path). */
 void            dg_model_standin_set_fixed_response (DgModelStandin     *self,
                                                     guint                status,
                                                     const char          *body);

@@ -417,6 +417,30 @@ test_response_shapes (void)
     }
 }
 
+/* Inference never follows redirects (a redirect could lead anywhere, past the URL policy). */
+static void
+test_no_redirects (void)
+{
+  g_autoptr (DgModelStandin) standin = dg_model_standin_new ();
+  g_autoptr (DgInference) inference = test_inference_new (2, 3, 5000);
+  g_autoptr (DgInferenceEndpoint) endpoint =
+      test_endpoint_new (standin, DG_INFERENCE_BACKEND_RATIO1);
+  g_autoptr (DgInferenceRequest) request = test_record_request (endpoint, 0);
+  g_autoptr (DgInferenceResult) result = NULL;
+  g_autofree char *outcomes = NULL;
+  DgStandinStats stats;
+
+  dg_model_standin_set_fixed_response (standin, 307, "{}");
+  result = run_one (inference, request);
+  outcomes = test_outcomes (result);
+  g_assert_cmpstr (outcomes, ==, "http-error");
+  g_assert_error (result->error, DG_INFERENCE_ERROR, DG_INFERENCE_ERROR_HTTP);
+  g_assert_true (
+      g_str_has_prefix (result->error->message, "Inference call failed with status 307"));
+  dg_model_standin_get_stats (standin, &stats);
+  g_assert_cmpuint (stats.total, ==, 1);
+}
+
 static void
 test_template_requests (void)
 {
@@ -737,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/inference/openai/content-parts", test_openai_content_parts);
   g_test_add_func ("/core/inference/openai/format-fallback", test_openai_format_fallback);
   g_test_add_func ("/core/inference/response-shapes", test_response_shapes);
+  g_test_add_func ("/core/inference/no-redirects", test_no_redirects);
   g_test_add_func ("/core/inference/template-requests", test_template_requests);
   g_test_add_func ("/core/inference/offline/records", test_offline);
   g_test_add_func ("/core/inference/offline/draft", test_offline_draft);
