@@ -4,8 +4,6 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "dg-cstore-standin-private.h"
@@ -434,12 +432,6 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   const Endpoint *endpoint = NULL;
   DgCStoreFault fault;
   guint latency_ms = 0;
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  /* libsoup writes headers and body separately; without TCP_NODELAY a kept-alive connection
-   * stalls on Nagle + delayed ACK (tens of ms). uvicorn, the real server, sets it too. */
-  if (socket != NULL)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   g_mutex_lock (&self->lock);
   record_request (self, msg, path);

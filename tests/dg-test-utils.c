@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 
 #include "dg-test-utils.h"
@@ -90,6 +92,18 @@ struct _DgTestServer
   gboolean ready;
 };
 
+/* libsoup writes headers and body separately; without TCP_NODELAY a kept-alive
+ * connection stalls on Nagle + delayed ACK for tens of milliseconds, which would
+ * distort every latency and throughput figure measured against a stand-in. */
+static void
+on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 static gpointer
 server_thread (gpointer data)
 {
@@ -103,6 +117,7 @@ server_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
 
   self->server = soup_server_new ("server-header", "datagems-test-server", NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started), NULL);
   if (self->setup != NULL)
     self->setup (self->server, self->setup_data);
   /* Load tests open dozens of connections at once: GLib's default backlog of 10 would drop
