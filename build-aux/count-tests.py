@@ -37,7 +37,7 @@ for path in sys.argv[1:]:
             else:
                 not_ok += 1
         if ok + not_ok + skip == 0:
-            if result == 'OK':
+            if result in ('OK', 'EXPECTEDFAIL'):
                 ok = 1
             elif result == 'SKIP':
                 skip = 1
