@@ -52,12 +52,12 @@ dg_cli_export (int argc, char **argv)
   if (format_name != NULL)
     {
       if (!dg_export_format_from_string (format_name, &format, &error))
-        return dg_cli_usage_error ("export", "%s", error->message);
+        return dg_cli_job_usage_error ("export", NULL, error);
     }
   else if (output == NULL || g_str_equal (output, "-"))
     return dg_cli_usage_error ("export", _ ("Give --format (json, jsonl or csv)"));
   else if (!dg_export_format_from_path (output, &format, &error))
-    return dg_cli_usage_error ("export", "%s", error->message);
+    return dg_cli_job_usage_error ("export", NULL, error);
   if (with_index && format != DG_EXPORT_FORMAT_JSONL)
     return dg_cli_usage_error ("export", _ ("--with-index applies to the jsonl format"));
   if (with_index)

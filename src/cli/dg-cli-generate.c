@@ -139,14 +139,14 @@ dg_cli_generate (int argc, char **argv)
     return dg_cli_usage_error ("generate", _ ("Unknown backend “%s” (ratio1, openai, offline)"),
                                backend);
   if (output != NULL && !dg_export_format_from_path (output, &format, &error))
-    return dg_cli_usage_error ("generate", "%s", error->message);
+    return dg_cli_job_usage_error ("generate", NULL, error);
   if (seed_text != NULL)
     {
       guint64 seed;
 
       if (!g_ascii_string_to_unsigned (seed_text, 10, 0, (G_GUINT64_CONSTANT (1) << 53) - 1, &seed,
                                        &error))
-        return dg_cli_usage_error ("generate", _ ("--seed: %s"), error->message);
+        return dg_cli_job_usage_error ("generate", "--seed: ", error);
       confirm.has_seed = TRUE;
       confirm.seed = seed;
     }

@@ -12,6 +12,15 @@
 
 #include "dg-cli-job-run.h"
 
+int
+dg_cli_job_usage_error (const char *command, const char *prefix, GError *error)
+{
+  int status = dg_cli_usage_error (command, "%s%s", prefix != NULL ? prefix : "", error->message);
+
+  g_error_free (error);
+  return status;
+}
+
 char *
 dg_cli_job_owner (const char *user_option)
 {

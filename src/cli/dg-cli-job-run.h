@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 
 #define DG_CLI_EXIT_INTERRUPTED 130
 
+/* dg_cli_usage_error() with @error's message; frees @error. */
+int       dg_cli_job_usage_error (const char *command,
+                                  const char *prefix,
+                                  GError     *error);
+
 /* --user, or the OS user name. */
 char     *dg_cli_job_owner     (const char  *user_option);
 

@@ -51,7 +51,7 @@ dg_cli_resume (int argc, char **argv)
   if (concurrency < 0)
     return dg_cli_usage_error ("resume", _ ("--concurrency is positive"));
   if (output != NULL && !dg_export_format_from_path (output, &format, &error))
-    return dg_cli_usage_error ("resume", "%s", error->message);
+    return dg_cli_job_usage_error ("resume", NULL, error);
 
   runner_options.batch_records = (guint) MAX (batch_records, 0);
   runner_options.batch_interval_ms = (guint) MAX (batch_interval_ms, 0);
