@@ -104,45 +104,84 @@ append_unescaped (GString *out, const char *s, gsize start, gsize end)
     }
 }
 
+/* Characters that make a cell quoted (upstream: ',', '"', '\n'; a lone '\r' does not). */
+static inline gboolean
+needs_quotes (const char *text, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (text[i] == ',' || text[i] == '"' || text[i] == '\n')
+      return TRUE;
+  return FALSE;
+}
+
 static void
 put_csv_text (DgExportWriter *w, const char *text, gsize len)
 {
-  gboolean quote = FALSE;
+  gsize run = 0;
 
-  for (gsize i = 0; i < len && !quote; i++)
-    quote = text[i] == ',' || text[i] == '"' || text[i] == '\n';
-  if (!quote)
+  if (!needs_quotes (text, len))
     {
       dg_export_writer_put (w, text, len);
       return;
     }
   dg_export_writer_putc (w, '"');
   for (gsize i = 0; i < len; i++)
-    {
-      if (text[i] == '"')
+    if (text[i] == '"')
+      {
+        /* Doubled: the run up to and including this quote, then one more. */
+        dg_export_writer_put (w, text + run, i + 1 - run);
         dg_export_writer_putc (w, '"');
-      dg_export_writer_putc (w, text[i]);
-    }
+        run = i + 1;
+      }
+  dg_export_writer_put (w, text + run, len - run);
   dg_export_writer_putc (w, '"');
 }
 
-/* One cell from the value at s[start, end): null -> empty, string -> its text, else JSON. */
+static gboolean
+has_space (const char *s, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * One cell from the value at s[start, end): null -> empty, string -> its text, else compact
+ * JSON. Stored records are compact already, so most values are written straight from the
+ * record text.
+ */
 static void
 put_csv_value (DgExportWriter *w, GString *scratch, const char *s, gsize start, gsize end)
 {
-  g_string_truncate (scratch, 0);
   if (start >= end || (end - start == 4 && memcmp (s + start, "null", 4) == 0))
     return;
   if (s[start] == '"')
-    append_unescaped (scratch, s, start, end);
+    {
+      if (end - start >= 2 && memchr (s + start + 1, '\\', end - start - 2) == NULL)
+        {
+          put_csv_text (w, s + start + 1, end - start - 2);
+          return;
+        }
+      g_string_truncate (scratch, 0);
+      append_unescaped (scratch, s, start, end);
+    }
   else
-    dg_export_append_compact (scratch, s + start, end - start);
+    {
+      if (!has_space (s + start, end - start))
+        {
+          put_csv_text (w, s + start, end - start);
+          return;
+        }
+      g_string_truncate (scratch, 0);
+      dg_export_append_compact (scratch, s + start, end - start);
+    }
   put_csv_text (w, scratch->str, scratch->len);
 }
 
 typedef struct
 {
-  gsize key_start, key_end, value_start, dg_export_value_end;
+  gsize key_start, key_end, value_start, value_end;
 } Member;
 
 /* Splits the object at s[0, len) into its top-level members. FALSE if it is not an object. */
@@ -167,9 +206,9 @@ split_object (const char *s, gsize len, GArray *members)
       if (i >= len || s[i] != ':')
         return FALSE;
       m.value_start = dg_export_skip_space (s, i + 1, len);
-      m.dg_export_value_end = dg_export_value_end (s, m.value_start, len);
+      m.value_end = dg_export_value_end (s, m.value_start, len);
       g_array_append_val (members, m);
-      i = dg_export_skip_space (s, m.dg_export_value_end, len);
+      i = dg_export_skip_space (s, m.value_end, len);
       if (i < len && s[i] == ',')
         i = dg_export_skip_space (s, i + 1, len);
     }
@@ -203,9 +242,59 @@ member_key (GString *scratch, const char *s, const Member *m)
   return scratch->str;
 }
 
+/*
+ * The keys of the previous record, as raw text, and their header columns: records of a job
+ * nearly always have the same keys in the same order, so a memcmp replaces decoding and
+ * hashing every key of every record.
+ */
+typedef struct
+{
+  GString *raw;      /* the raw key spans (quotes included), one after the other */
+  GArray *positions; /* guint header column + 1 per member (0: none) */
+  gboolean valid;
+} KeyCache;
+
+static gboolean
+key_cache_matches (KeyCache *cache, const char *data, GArray *members)
+{
+  gsize offset = 0;
+
+  if (!cache->valid || members->len != cache->positions->len)
+    return FALSE;
+  for (guint m = 0; m < members->len; m++)
+    {
+      Member *member = &g_array_index (members, Member, m);
+      gsize len = member->key_end - member->key_start;
+
+      if (offset + len > cache->raw->len ||
+          memcmp (cache->raw->str + offset, data + member->key_start, len) != 0)
+        return FALSE;
+      offset += len;
+    }
+  return offset == cache->raw->len;
+}
+
+static void
+key_cache_remember (KeyCache *cache, const char *data, GArray *members, const guint *positions)
+{
+  g_string_truncate (cache->raw, 0);
+  g_array_set_size (cache->positions, 0);
+  for (guint m = 0; m < members->len; m++)
+    {
+      Member *member = &g_array_index (members, Member, m);
+      guint position = positions != NULL ? positions[m] : 0;
+
+      g_string_append_len (cache->raw, data + member->key_start,
+                           member->key_end - member->key_start);
+      g_array_append_val (cache->positions, position);
+    }
+  cache->valid = TRUE;
+}
+
 typedef struct
 {
   DgExportWriter *w;
+  KeyCache cache;
   Header header;
   GArray *members;
   GString *scratch;
@@ -225,9 +314,12 @@ csv_collect_keys (gint64 index, const char *data, gsize len, gpointer user_data)
       header_add (&st->header, "value");
       return TRUE;
     }
+  if (key_cache_matches (&st->cache, data, st->members))
+    return TRUE; /* the same keys as the record before: nothing new */
   for (guint m = 0; m < st->members->len; m++)
     header_add (&st->header,
                 member_key (st->key_scratch, data, &g_array_index (st->members, Member, m)));
+  key_cache_remember (&st->cache, data, st->members, NULL);
   return TRUE;
 }
 
@@ -240,14 +332,22 @@ csv_write_row (gint64 index, const char *data, gsize len, gpointer user_data)
   memset (st->cells, 0, sizeof (Member) * st->n_cells);
   if (data != NULL && split_object (data, len, st->members))
     {
+      if (!key_cache_matches (&st->cache, data, st->members))
+        {
+          g_autofree guint *positions = g_new0 (guint, st->members->len + 1);
+
+          for (guint m = 0; m < st->members->len; m++)
+            positions[m] = GPOINTER_TO_UINT (g_hash_table_lookup (
+                st->header.index,
+                member_key (st->key_scratch, data, &g_array_index (st->members, Member, m))));
+          key_cache_remember (&st->cache, data, st->members, positions);
+        }
       for (guint m = 0; m < st->members->len; m++)
         {
-          Member *member = &g_array_index (st->members, Member, m);
-          const char *key = member_key (st->key_scratch, data, member);
-          guint pos = GPOINTER_TO_UINT (g_hash_table_lookup (st->header.index, key));
+          guint pos = g_array_index (st->cache.positions, guint, m);
 
-          if (pos != 0)
-            st->cells[pos - 1] = *member; /* a repeated key: the last one wins, as in JS */
+          if (pos != 0) /* a repeated key: the last one wins, as in JS */
+            st->cells[pos - 1] = g_array_index (st->members, Member, m);
         }
     }
   else
@@ -257,7 +357,7 @@ csv_write_row (gint64 index, const char *data, gsize len, gpointer user_data)
       if (pos != 0 && data != NULL)
         {
           st->cells[pos - 1].value_start = dg_export_skip_space (data, 0, len);
-          st->cells[pos - 1].dg_export_value_end = len;
+          st->cells[pos - 1].value_end = len;
         }
     }
 
@@ -266,9 +366,8 @@ csv_write_row (gint64 index, const char *data, gsize len, gpointer user_data)
     {
       if (c > 0)
         dg_export_writer_putc (w, ',');
-      if (st->cells[c].dg_export_value_end > st->cells[c].value_start)
-        put_csv_value (w, st->scratch, data, st->cells[c].value_start,
-                       st->cells[c].dg_export_value_end);
+      if (st->cells[c].value_end > st->cells[c].value_start)
+        put_csv_value (w, st->scratch, data, st->cells[c].value_start, st->cells[c].value_end);
     }
   return w->error == NULL;
 }
@@ -287,6 +386,8 @@ dg_export_csv (DgExportWriter *w, DgRecordCursor *cursor, gint64 total,
   st.members = g_array_new (FALSE, FALSE, sizeof (Member));
   st.scratch = g_string_sized_new (256);
   st.key_scratch = g_string_sized_new (64);
+  st.cache.raw = g_string_sized_new (256);
+  st.cache.positions = g_array_new (FALSE, FALSE, sizeof (guint));
 
   /* Pass 1: the union of keys in first-seen order. */
   if (!dg_export_for_each_row (cursor, total, csv_collect_keys, &st, 0, total * 2, progress,
@@ -306,6 +407,7 @@ dg_export_csv (DgExportWriter *w, DgRecordCursor *cursor, gint64 total,
         }
       st.n_cells = st.header.keys->len;
       st.cells = g_new0 (Member, st.n_cells);
+      st.cache.valid = FALSE; /* pass 1 cached no columns */
 
       /* Pass 2: the rows, in the same snapshot. */
       if (!dg_record_cursor_rewind (cursor, error) ||
@@ -316,6 +418,8 @@ dg_export_csv (DgExportWriter *w, DgRecordCursor *cursor, gint64 total,
   ok = TRUE;
 
 out:
+  g_string_free (st.cache.raw, TRUE);
+  g_array_unref (st.cache.positions);
   g_free (st.cells);
   g_string_free (st.key_scratch, TRUE);
   g_string_free (st.scratch, TRUE);

@@ -38,12 +38,23 @@ dg_export_skip_space (const char *s, gsize i, gsize len)
 gsize
 dg_export_string_end (const char *s, gsize i, gsize len)
 {
-  for (i++; i < len; i++)
+  gsize start = i + 1;
+
+  for (i = start; i < len;)
     {
-      if (s[i] == '\\')
-        i++;
-      else if (s[i] == '"')
-        return i + 1;
+      const char *quote = memchr (s + i, '"', len - i);
+      gsize at, k;
+
+      if (quote == NULL)
+        return len;
+      at = (gsize) (quote - s);
+      /* Escaped when preceded by an odd run of backslashes (the run cannot reach past
+       * the opening quote or an earlier escaped quote). */
+      for (k = at; k > start && s[k - 1] == '\\'; k--)
+        ;
+      if ((at - k) % 2 == 0)
+        return at + 1;
+      i = at + 1;
     }
   return len;
 }
