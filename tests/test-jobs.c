@@ -502,6 +502,53 @@ test_job_json (Fixture *f, gconstpointer data)
                    "\"errors\":[{\"index\":0,\"message\":\"first failure\"}]}");
 }
 
+static void
+test_remote_peers (Fixture *f, gconstpointer data)
+{
+  const char *const peers[] = { "a", "local", "b", NULL };
+  const char *const mine[] = { NULL, NULL, NULL, NULL, "{\"n\":5}", "{\"n\":6}", "{\"n\":7}" };
+  g_autofree char *id = dg_test_jobs_create (f->store, "ana", 10, peers);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) a_state = json_from_string (
+      "{\"peerId\":\"a\",\"assigned\":4,\"range\":{\"start\":0,\"end\":4},"
+      "\"generatedOk\":3,\"generatedFailed\":1,\"startedAt\":\"2026-01-01T00:00:00.000Z\","
+      "\"finishedAt\":\"2026-01-01T00:01:00.000Z\",\"resultCid\":\"cid-a\"}",
+      NULL);
+  g_autoptr (JsonNode) b_state =
+      json_from_string ("{\"peerId\":\"b\",\"generatedOk\":3,\"generatedFailed\":0,"
+                        "\"finishedAt\":\"2026-01-01T00:02:00.000Z\",\"resultCid\":\"cid-b\"}",
+                        NULL);
+  g_autoptr (JsonNode) unknown = json_from_string ("{\"peerId\":\"zz\"}", NULL);
+  g_autoptr (DgJob) job = NULL;
+  DgJobStatus status;
+
+  /* Peer a finished its slice first: the job runs, with a's counts. */
+  g_assert_true (dg_store_job_apply_peer_state (f->store, id, json_node_get_object (a_state),
+                                                &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, DG_JOB_STATUS_RUNNING);
+
+  /* Our slice [4, 7). */
+  g_assert_true (dg_store_job_start_slice (f->store, id, "local", &status, &error));
+  dg_test_jobs_store (f->store, id, "local", mine, G_N_ELEMENTS (mine));
+  g_assert_true (dg_store_job_finish_slice (f->store, id, "local", &status, &error));
+  g_assert_cmpint (status, ==, DG_JOB_STATUS_RUNNING); /* b is not done */
+
+  g_assert_true (dg_store_job_apply_peer_state (f->store, id, json_node_get_object (b_state),
+                                                &status, &error));
+  g_assert_cmpint (status, ==, DG_JOB_STATUS_SUCCEEDED);
+  job = get_job (f, id);
+  g_assert_cmpint (job->total_ok, ==, 9);
+  g_assert_cmpint (job->total_failed, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (
+                       ((DgJobSlice *) g_ptr_array_index (job->slices, 0))->extra, "resultCid"),
+                   ==, "cid-a");
+
+  g_assert_false (dg_store_job_apply_peer_state (f->store, id, json_node_get_object (unknown),
+                                                 &status, &error));
+  g_assert_error (error, DG_STORE_ERROR, DG_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -522,6 +569,7 @@ main (int argc, char **argv)
   ADD ("/core/jobs/leases", test_leases);
   ADD ("/core/jobs/records-range", test_records_range);
   ADD ("/core/jobs/job-json", test_job_json);
+  ADD ("/core/jobs/remote-peers", test_remote_peers);
 #undef ADD
 
   return g_test_run ();

@@ -89,7 +89,8 @@ check_request (DgEngine *self, const DgDraftRequest *request, GError **error)
   if (request->total_records < 1 || request->total_records > self->config->max_records_per_job)
     {
       g_set_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID,
-                   "The number of records must be between 1 and %d",
+                   "The number of records must be between 1 and %d "
+                   "(DATAGEN_MAX_RECORDS_PER_JOB)",
                    self->config->max_records_per_job);
       return FALSE;
     }

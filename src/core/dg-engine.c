@@ -318,6 +318,19 @@ dg_engine_set_endpoint_resolver (DgEngine *self, DgJobEndpointResolver resolver,
   dg_job_runner_set_endpoint_resolver (self->runner, resolver, user_data, destroy);
 }
 
+void
+dg_engine_job_changed (DgEngine *self, const char *job_id)
+{
+  g_autoptr (DgJob) job = NULL;
+
+  g_return_if_fail (DG_IS_ENGINE (self));
+  g_return_if_fail (job_id != NULL);
+
+  job = dg_store_job_get (self->store, job_id, DG_STORE_JOB_BASIC, NULL);
+  if (job != NULL)
+    dg_engine_emit_later (self, SIGNAL_JOB_CHANGED, job);
+}
+
 DgJob *
 dg_engine_load_job (DgEngine *self, const char *owner, const char *job_id, DgStoreJobFlags flags,
                     GError **error)

@@ -82,6 +82,14 @@ void          dg_engine_set_endpoint_resolver (DgEngine              *self,
                                                gpointer               user_data,
                                                GDestroyNotify         destroy);
 
+/*
+ * Tells the faces that @job_id changed behind the engine's back (the sync applied another
+ * peer's state with dg_store_job_apply_peer_state()): "job-changed" follows on the main
+ * context. Blocking (reads the job): call it from a worker thread.
+ */
+void          dg_engine_job_changed        (DgEngine      *self,
+                                            const char    *job_id);
+
 /* ---- Drafting (upstream 1.10, 3) ---------------------------------------------------- */
 
 typedef struct {

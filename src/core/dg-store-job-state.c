@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "dg-json-writer.h"
 #include "dg-store-jobs-private.h"
 #include "dg-store-jobs.h"
 #include "dg-store-metrics.h"
@@ -150,22 +151,16 @@ dg_store_job_start_slice (DgStore *store, const char *id, const char *peer_id,
       start_slice (store, id, peer_id, out_status != NULL ? out_status : &ignored, error));
 }
 
+/* The job succeeds when every slice is finished and complete. */
 static gboolean
-finish_slice (DgStore *store, const char *id, const char *peer_id, DgJobStatus *out_status,
-              GError **error)
+check_completion (DgStore *store, const char *id, DgJobStatus status, gint64 now,
+                  DgJobStatus *out_status, GError **error)
 {
-  gint64 now = dg_now_ms ();
-  DgJobStatus status;
   sqlite3_stmt *stmt;
   gint64 unfinished;
   int rc;
 
-  if (!dg_store_job_read_status (store, id, &status, error))
-    return FALSE;
   *out_status = status;
-  if (!touch_slice (store, id, peer_id, TRUE, now, error))
-    return FALSE;
-
   stmt = dg_store_prepare (store,
                            "SELECT count(*) FROM job_slices WHERE job_id = ? AND "
                            "(finished_at IS NULL OR "
@@ -188,6 +183,21 @@ finish_slice (DgStore *store, const char *id, const char *peer_id, DgJobStatus *
       return dg_store_job_apply_status (store, id, status, DG_JOB_STATUS_SUCCEEDED, now, error);
     }
   return dg_store_job_sync_base (store, id, error);
+}
+
+static gboolean
+finish_slice (DgStore *store, const char *id, const char *peer_id, DgJobStatus *out_status,
+              GError **error)
+{
+  gint64 now = dg_now_ms ();
+  DgJobStatus status;
+
+  if (!dg_store_job_read_status (store, id, &status, error))
+    return FALSE;
+  *out_status = status;
+  if (!touch_slice (store, id, peer_id, TRUE, now, error))
+    return FALSE;
+  return check_completion (store, id, status, now, out_status, error);
 }
 
 gboolean
@@ -450,4 +460,182 @@ dg_store_job_release (DgStore *store, const char *id, const char *holder, GError
   dg_store_bind_text (stmt, 1, id);
   dg_store_bind_text (stmt, 2, holder);
   return dg_store_step_done (store, stmt, error);
+}
+
+static gint64
+state_int (JsonObject *state, const char *name, gint64 fallback)
+{
+  JsonNode *node = json_object_get_member (state, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return MAX (json_node_get_int (node), 0);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) MAX (json_node_get_double (node), 0);
+  return fallback;
+}
+
+static const char *
+state_string (JsonObject *state, const char *name)
+{
+  JsonNode *node = json_object_get_member (state, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+apply_peer_state (DgStore *store, const char *id, JsonObject *state, DgJobStatus *out_status,
+                  GError **error)
+{
+  static const char *const known[] = {
+    "peerId",    "assigned",   "range",        "generatedOk", "generatedFailed",
+    "startedAt", "finishedAt", "lastUpdateAt", "errors",
+  };
+  g_autoptr (JsonObject) extra = json_object_new ();
+  g_autofree char *extra_text = NULL;
+  const char *peer = state_string (state, "peerId");
+  gint64 now = dg_now_ms ();
+  gint64 old_ok, old_failed, ok, failed;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  DgJobStatus status;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (peer == NULL)
+    {
+      g_set_error (error, DG_STORE_ERROR, DG_STORE_ERROR_CONSTRAINT, "A peer state needs a peerId");
+      return FALSE;
+    }
+  if (!dg_store_job_read_status (store, id, &status, error))
+    return FALSE;
+
+  stmt = dg_store_prepare (store,
+                           "SELECT generated_ok, generated_failed, state FROM job_slices "
+                           "WHERE job_id = ? AND peer_id = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  dg_store_bind_text (stmt, 1, id);
+  dg_store_bind_text (stmt, 2, peer);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_autoptr (JsonNode) old_state = NULL;
+
+      old_ok = sqlite3_column_int64 (stmt, 0);
+      old_failed = sqlite3_column_int64 (stmt, 1);
+      if (sqlite3_column_text (stmt, 2) != NULL)
+        old_state = json_from_string ((const char *) sqlite3_column_text (stmt, 2), NULL);
+      if (old_state != NULL && JSON_NODE_HOLDS_OBJECT (old_state))
+        {
+          json_object_iter_init_ordered (&iter, json_node_get_object (old_state));
+          while (json_object_iter_next_ordered (&iter, &name, &member))
+            json_object_set_member (extra, name, json_node_copy (member));
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, DG_STORE_ERROR, DG_STORE_ERROR_NOT_FOUND, "Job %s has no slice for %s",
+                   id, peer);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      dg_store_set_error (store, rc, "Cannot read the slices of a job", error);
+      return FALSE;
+    }
+
+  /* Keys we have no column for (resultCid, errorsCid, ...) are kept as they come. */
+  json_object_iter_init_ordered (&iter, state);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      gboolean is_known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+        is_known |= g_str_equal (name, known[i]);
+      if (!is_known)
+        json_object_set_member (extra, name, json_node_copy (member));
+    }
+  extra_text = json_object_get_size (extra) > 0
+                   ? dg_json_object_to_string (extra, DG_JSON_WRITE_COMPACT)
+                   : NULL;
+  ok = state_int (state, "generatedOk", old_ok);
+  failed = state_int (state, "generatedFailed", old_failed);
+
+  stmt = dg_store_prepare (store,
+                           "UPDATE job_slices SET generated_ok = ?3, generated_failed = ?4, "
+                           "state = ?5, started_at = COALESCE(?6, started_at), "
+                           "finished_at = COALESCE(?7, finished_at), "
+                           "last_update_at = COALESCE(?8, last_update_at) "
+                           "WHERE job_id = ?1 AND peer_id = ?2",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  dg_store_bind_text (stmt, 1, id);
+  dg_store_bind_text (stmt, 2, peer);
+  sqlite3_bind_int64 (stmt, 3, ok);
+  sqlite3_bind_int64 (stmt, 4, failed);
+  dg_store_bind_text (stmt, 5, extra_text);
+  dg_store_bind_text (stmt, 6, state_string (state, "startedAt"));
+  dg_store_bind_text (stmt, 7, state_string (state, "finishedAt"));
+  dg_store_bind_text (stmt, 8, state_string (state, "lastUpdateAt"));
+  if (!dg_store_step_done (store, stmt, error))
+    return FALSE;
+
+  stmt = dg_store_prepare (store,
+                           "UPDATE jobs SET total_ok = max(0, total_ok + ?2), "
+                           "total_failed = max(0, total_failed + ?3), updated_at = ?4 "
+                           "WHERE id = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  {
+    g_autofree char *now_iso = dg_iso_timestamp (now);
+
+    dg_store_bind_text (stmt, 1, id);
+    sqlite3_bind_int64 (stmt, 2, ok - old_ok);
+    sqlite3_bind_int64 (stmt, 3, failed - old_failed);
+    dg_store_bind_text (stmt, 4, now_iso);
+    if (!dg_store_step_done (store, stmt, error))
+      return FALSE;
+  }
+
+  /* Another peer started it: it runs, even if nothing is left for this instance. */
+  if (status == DG_JOB_STATUS_QUEUED &&
+      (state_string (state, "startedAt") != NULL || ok + failed > 0))
+    {
+      if (!dg_store_job_apply_status (store, id, status, DG_JOB_STATUS_RUNNING, now, error))
+        return FALSE;
+      status = DG_JOB_STATUS_RUNNING;
+    }
+  return check_completion (store, id, status, now, out_status, error);
+}
+
+/**
+ * dg_store_job_apply_peer_state:
+ * @state: an upstream peer state (4.2) of another peer, as read from CStore
+ *
+ * Brings that peer's slice up to date (counters, times, resultCid and other
+ * keys), adds the change to the job's totals, and lets the job succeed when
+ * every slice is complete. For the sync; the local slice is the runner's.
+ */
+gboolean
+dg_store_job_apply_peer_state (DgStore *store, const char *id, JsonObject *state,
+                               DgJobStatus *out_status, GError **error)
+{
+  DgJobStatus ignored;
+
+  g_return_val_if_fail (DG_IS_STORE (store), FALSE);
+  g_return_val_if_fail (id != NULL && state != NULL, FALSE);
+
+  DG_STORE_IN_TRANSACTION (
+      store, error,
+      apply_peer_state (store, id, state, out_status != NULL ? out_status : &ignored, error));
 }

@@ -153,6 +153,18 @@ gboolean    dg_store_job_release         (DgStore              *store,
                                           const char           *holder,
                                           GError              **error);
 
+/*
+ * Applies another peer's upstream peer state (4.2) to its slice: counters, times,
+ * resultCid/errorsCid and other keys; the job's totals follow, and the job
+ * succeeds once every slice is complete. For the sync (the local slice is the
+ * runner's). *@out_status: the job's status afterwards.
+ */
+gboolean    dg_store_job_apply_peer_state (DgStore             *store,
+                                           const char          *id,
+                                           JsonObject          *state,
+                                           DgJobStatus         *out_status,
+                                           GError             **error);
+
 /* Merges @patch into the stored job base (e.g. jobDetailsCid set by the sync). */
 gboolean    dg_store_job_merge_base      (DgStore              *store,
                                           const char           *id,
