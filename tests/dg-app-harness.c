@@ -6,6 +6,13 @@
 #include "dg-app-harness.h"
 #include "dg-login-page.h"
 
+/* Sanitizer builds run several times slower (Argon2id above all): give waits room. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SLOW 8
+#else
+#define SLOW 1
+#endif
+
 typedef struct
 {
   DgAppHarness harness;
@@ -240,7 +247,7 @@ dg_app_harness_login (DgAppHarness *harness, const char *username, const char *p
   GtkWidget *remember_switch;
 
   g_assert_nonnull (page);
-  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000);
+  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000 * SLOW);
   gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "username_row")), username);
   gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "password_row")), password);
   gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "confirm_row")), password);
@@ -269,6 +276,6 @@ dg_app_harness_wait_page (DgAppHarness *harness, const char *page)
 {
   PageWait wait = { harness, page };
 
-  if (!dg_test_wait_until (NULL, page_shown, &wait, 30000))
+  if (!dg_test_wait_until (NULL, page_shown, &wait, 30000 * SLOW))
     g_error ("the window shows “%s”, not “%s”", dg_window_get_page (harness->window), page);
 }

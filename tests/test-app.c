@@ -4,6 +4,13 @@
 #include "config.h"
 
 #include "dg-app-harness.h"
+
+/* Sanitizer builds run several times slower (Argon2id above all): give waits room. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SLOW 8
+#else
+#define SLOW 1
+#endif
 #include "dg-job-editor.h"
 #include "dg-job-view.h"
 #include "dg-login-page.h"
@@ -82,7 +89,7 @@ login_first_run (DgAppHarness *h, gpointer data)
 
   g_settings_reset (settings, "session-token");
   page = DG_LOGIN_PAGE (dg_app_harness_find (GTK_WIDGET (h->window), DG_TYPE_LOGIN_PAGE, NULL));
-  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000);
+  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000 * SLOW);
   g_assert_cmpint (dg_login_page_get_mode (page), ==, DG_LOGIN_MODE_FIRST_RUN);
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (h->window)) == FALSE);
 
@@ -94,12 +101,12 @@ login_first_run (DgAppHarness *h, gpointer data)
   /* Sign out: back to the login page, now in sign-in mode. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h->window), "win.sign-out", NULL));
   g_assert_cmpstr (dg_window_get_page (h->window), ==, "login");
-  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000);
+  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000 * SLOW);
   g_assert_cmpint (dg_login_page_get_mode (page), ==, DG_LOGIN_MODE_SIGN_IN);
 
   /* A wrong password says so and stays on the page. */
   dg_app_harness_login (h, "analyst.admin", "wrong password", FALSE);
-  DG_TEST_WAIT (dg_login_page_get_error (page) != NULL, 20000);
+  DG_TEST_WAIT (dg_login_page_get_error (page) != NULL, 20000 * SLOW);
   g_assert_cmpstr (dg_window_get_page (h->window), ==, "login");
 
   dg_app_harness_login (h, "Analyst.Admin", "correct horse battery", TRUE);
@@ -130,7 +137,7 @@ login_forgotten (DgAppHarness *h, gpointer data)
   DgLoginPage *page =
       DG_LOGIN_PAGE (dg_app_harness_find (GTK_WIDGET (h->window), DG_TYPE_LOGIN_PAGE, NULL));
 
-  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000);
+  DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000 * SLOW);
   g_assert_cmpstr (dg_window_get_page (h->window), ==, "login");
   g_assert_cmpint (dg_login_page_get_mode (page), ==, DG_LOGIN_MODE_SIGN_IN);
 }
@@ -229,7 +236,7 @@ test_login_page_first_run (void)
   g_assert_cmpstr (dg_login_page_get_error (DG_LOGIN_PAGE (page)), ==, "Wrong password");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  DG_TEST_WAIT (page == NULL, 5000);
+  DG_TEST_WAIT (page == NULL, 5000 * SLOW);
   g_free (s.username);
   g_free (s.password);
 }
@@ -384,7 +391,7 @@ test_schema_editor (void)
       json_object_get_object_member (json_node_get_object (out), "properties"), "zip"));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  DG_TEST_WAIT (editor == NULL, 5000);
+  DG_TEST_WAIT (editor == NULL, 5000 * SLOW);
 }
 
 /* The whole path of a job: draft with the offline backend, edit a field, confirm, watch it
@@ -487,7 +494,8 @@ job_flow (DgAppHarness *h, gpointer data)
   /* Draft with the offline backend (no model configured here). */
   g_assert_cmpstr (dg_job_editor_get_profile_id (editor), ==, "offline");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.draft", NULL));
-  DG_TEST_WAIT (dg_job_editor_has_schema (editor) && !dg_job_editor_get_drafting (editor), 30000);
+  DG_TEST_WAIT (dg_job_editor_has_schema (editor) && !dg_job_editor_get_drafting (editor),
+                30000 * SLOW);
   schema_editor = DG_SCHEMA_EDITOR (dg_job_editor_get_schema_editor (editor));
   g_assert_true (dg_schema_editor_get_valid (schema_editor));
   fields = dg_schema_editor_get_fields (schema_editor);
@@ -502,10 +510,10 @@ job_flow (DgAppHarness *h, gpointer data)
   /* Confirm: the job page opens and the job runs to the end. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.confirm", NULL));
   view = DG_JOB_VIEW (find_id (window, "job_view"));
-  DG_TEST_WAIT (dg_job_view_get_job (view) != NULL, 30000);
+  DG_TEST_WAIT (dg_job_view_get_job (view) != NULL, 30000 * SLOW);
   job_id = dg_job_view_get_job_id (view);
   g_assert_nonnull (job_id);
-  DG_TEST_WAIT (dg_job_view_get_job (view)->status == DG_JOB_STATUS_SUCCEEDED, 60000);
+  DG_TEST_WAIT (dg_job_view_get_job (view)->status == DG_JOB_STATUS_SUCCEEDED, 60000 * SLOW);
   g_assert_cmpint (dg_job_view_get_job (view)->total_ok, ==, 25);
   {
     JsonNode *schema = dg_job_get_schema (dg_job_view_get_job (view));
@@ -517,18 +525,18 @@ job_flow (DgAppHarness *h, gpointer data)
   /* The job list shows it too. */
   DG_TEST_WAIT (g_list_model_get_n_items (G_LIST_MODEL (
                     gtk_list_view_get_model (GTK_LIST_VIEW (find_id (window, "jobs_view"))))) == 1,
-                10000);
+                10000 * SLOW);
 
   /* Record preview: a row per record, read page by page. */
   records = dg_job_view_get_records (view);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (records)), ==, 25);
   first = g_list_model_get_item (G_LIST_MODEL (records), 0);
-  DG_TEST_WAIT (dg_record_item_get_state (first) == DG_RECORD_STATE_OK, 10000);
+  DG_TEST_WAIT (dg_record_item_get_state (first) == DG_RECORD_STATE_OK, 10000 * SLOW);
 
   /* Export as JSON Lines (the format from the extension); the file chooser of win.export
    * calls the same function. */
   dg_window_export_to_file (h->window, out_file, NULL);
-  DG_TEST_WAIT (count_lines (out_path) == 25, 30000);
+  DG_TEST_WAIT (count_lines (out_path) == 25, 30000 * SLOW);
   {
     g_autofree char *format =
         g_settings_get_string (dg_application_get_settings (h->app), "export-format");
@@ -552,7 +560,7 @@ preferences_flow (DgAppHarness *h, gpointer data)
   prefs = DG_PREFERENCES_WINDOW (find_toplevel (DG_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (prefs);
   g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
-  DG_TEST_WAIT (usernames_have (prefs, "admin"), 20000);
+  DG_TEST_WAIT (usernames_have (prefs, "admin"), 20000 * SLOW);
 
   /* GSettings round trip through the widgets. */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (prefs), "records_spin")), 42);
@@ -569,7 +577,7 @@ preferences_flow (DgAppHarness *h, gpointer data)
 
     g_assert_true (gtk_switch_get_active (registration));
     gtk_switch_set_active (registration, FALSE);
-    DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs), 20000);
+    DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs), 20000 * SLOW);
     g_assert_false (gtk_switch_get_active (registration));
   }
 
@@ -582,12 +590,12 @@ preferences_flow (DgAppHarness *h, gpointer data)
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "add"));
   adw_message_dialog_response (dialog, "add");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  DG_TEST_WAIT (usernames_have (prefs, "bob"), 20000);
+  DG_TEST_WAIT (usernames_have (prefs, "bob"), 20000 * SLOW);
 
   /* Make bob an administrator, reset his password, then delete him. */
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (prefs), "accounts.set-role", "(ss)", "bob", "admin"));
-  DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs), 20000);
+  DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs), 20000 * SLOW);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (prefs), "accounts.reset-password", "s", "bob"));
   DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs) &&
@@ -603,10 +611,11 @@ preferences_flow (DgAppHarness *h, gpointer data)
   dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
-  DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs) && !usernames_have (prefs, "bob"), 20000);
+  DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs) && !usernames_have (prefs, "bob"),
+                20000 * SLOW);
 
   gtk_window_destroy (GTK_WINDOW (prefs));
-  DG_TEST_WAIT (prefs == NULL, 5000);
+  DG_TEST_WAIT (prefs == NULL, 5000 * SLOW);
 }
 
 /* g_test_add_data_func() glue: the test data is the body to run inside the app. */
