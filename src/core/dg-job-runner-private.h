@@ -7,6 +7,7 @@
 #include "dg-json-schema.h"
 #include "dg-offline.h"
 #include "dg-prompts.h"
+#include "dg-store-records.h"
 
 G_BEGIN_DECLS
 
@@ -104,7 +105,50 @@ struct _RunnerJob
   guint rate_next;
 };
 
+/* What earlier outputs for one index cost, when they were thrown away (duplicates, re-asks). */
+typedef struct
+{
+  guint rounds;     /* regenerations so far (each uses a new seed) */
+  guint duplicates; /* duplicate outputs seen */
+  GArray *attempts; /* DgStoreAttempt */
+  gint64 prompt_tokens;
+  gint64 completion_tokens;
+  gint64 model_ms;
+} Carry;
+
+/* The seed of regeneration @round of an index: a new output each time. */
+static inline guint64
+runner_round_seed (guint64 seed, guint round)
+{
+  return seed ^ ((guint64) round * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
+}
+
+/* dg-job-runner-records.c */
+void           runner_carry_free           (gpointer            data);
+Carry         *runner_carry_get            (RunnerJob          *job,
+                                            gint64              offset);
+void           runner_carry_add_result     (Carry              *carry,
+                                            DgInferenceResult  *result);
+DgStoreRecord *runner_record_from_carry    (RunnerJob          *job,
+                                            gint64              offset,
+                                            char               *data,
+                                            char               *fingerprint,
+                                            char               *error);
+void           runner_accept_output        (RunnerJob          *job,
+                                            gint64              offset,
+                                            JsonNode           *output);
+void           runner_requeue_refused      (RunnerJob          *job,
+                                            GPtrArray          *refused);
+gboolean       runner_is_endpoint_failure  (DgInferenceResult  *result);
+void           runner_generate_offline     (RunnerJob          *job,
+                                            gint64              offset);
+void           runner_set_validator        (DgInferenceRequest *request,
+                                            DgJsonSchema       *schema,
+                                            DgJobRunner        *runner);
+
 /* dg-job-runner-job.c: runs on the runner thread. */
+void       runner_add_record         (RunnerJob     *job,
+                                      DgStoreRecord *record);
 void       runner_job_start          (DgJobRunner *runner,
                                       const char  *job_id);
 void       runner_job_stop           (RunnerJob   *job);
