@@ -55,6 +55,54 @@ dg_test_dir_free (DgTestDir *dir)
   g_free (dir);
 }
 
+/* Last, so that a test's own HOME comes first and wins. */
+#define HERMETIC_HOME "HOME=/nonexistent/datagems-test-home"
+
+DgConfig *
+dg_test_config_newv (const char *const *env)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) full = NULL;
+  DgConfig *config;
+
+  if (env != NULL)
+    g_strv_builder_addv (builder, (const char **) env);
+  g_strv_builder_add (builder, HERMETIC_HOME);
+  full = g_strv_builder_end (builder);
+  config = dg_config_new_from_environ ((const char *const *) full, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  return config;
+}
+
+DgConfig *
+dg_test_config_new (const char *first, ...)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) env = NULL;
+  va_list args;
+
+  va_start (args, first);
+  for (const char *item = first; item != NULL; item = va_arg (args, const char *))
+    g_strv_builder_add (builder, item);
+  va_end (args);
+  env = g_strv_builder_end (builder);
+  return dg_test_config_newv ((const char *const *) env);
+}
+
+DgStore *
+dg_test_store_new (DgTestDir *dir)
+{
+  g_autofree char *path = dg_test_dir_file (dir, "datagems.db");
+  g_autoptr (GError) error = NULL;
+  DgStore *store = dg_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
 gboolean
 dg_test_wait_until (GMainContext *context, DgTestPredicate predicate, gpointer user_data,
                     guint timeout_ms)

@@ -4,6 +4,9 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "dg-config.h"
+#include "dg-store.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -24,6 +27,18 @@ void        dg_test_dir_free      (DgTestDir   *dir);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgTestDir, dg_test_dir_free)
 
 gboolean    dg_test_rm_rf         (const char  *path);
+
+/*
+ * A configuration from NAME=VALUE strings only (never the process environment), with HOME
+ * pointing nowhere useful: a test sees exactly the variables it names. A variable named
+ * twice takes its first value, so @env may override HOME. Fails the test on an error.
+ */
+DgConfig   *dg_test_config_new    (const char  *first,
+                                   ...) G_GNUC_NULL_TERMINATED;
+DgConfig   *dg_test_config_newv   (const char *const *env);
+
+/* Opens (creating) "datagems.db" in @dir, or fails the test. */
+DgStore    *dg_test_store_new     (DgTestDir   *dir);
 
 typedef gboolean (*DgTestPredicate) (gpointer user_data);
 

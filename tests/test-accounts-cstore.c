@@ -22,13 +22,8 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
   f->dir = dg_test_dir_new ();
-  path = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = dg_test_store_new (f->dir);
   f->standin = dg_cstore_standin_new ();
   f->client = dg_cstore_new (dg_cstore_standin_get_url (f->standin), NULL);
   dg_cstore_set_timeouts (f->client, 2000, 5000);
@@ -62,7 +57,7 @@ connected (Fixture *f, const char *bootstrap)
   g_autofree char *bootstrap_var =
       bootstrap != NULL ? g_strdup_printf ("R1EN_CSTORE_AUTH_BOOTSTRAP_ADMIN_PWD=%s", bootstrap)
                         : g_strdup ("UNRELATED=1");
-  g_autoptr (DgConfig) config = test_accounts_config (
+  g_autoptr (DgConfig) config = dg_test_config_new (
       url, "R1EN_CHAINSTORE_PEERS=peer-a", "R1EN_HOST_ADDR=peer-a", "R1EN_CSTORE_AUTH_HKEY=" HKEY,
       "R1EN_CSTORE_AUTH_SECRET=super-secret-pepper", bootstrap_var, NULL);
   DgAccounts *accounts;

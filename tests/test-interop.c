@@ -74,8 +74,6 @@ ensure_node_modules (const char *dir, const char *npm)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *db = NULL;
   g_autofree char *npm = g_find_program_in_path ("npm");
   g_autofree char *env_url = NULL;
   g_autofree char *env_dir = NULL;
@@ -113,13 +111,10 @@ fixture_setup (Fixture *f, gconstpointer data)
                           "R1EN_HOST_ADDR=peer-a",
                           NULL };
 
-    f->config = dg_config_new_from_environ (env, &error);
-    g_assert_no_error (error);
+    f->config = dg_test_config_newv (env);
   }
   g_assert_true (f->config->connected);
-  db = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_store_open (db, &error);
-  g_assert_no_error (error);
+  f->store = dg_test_store_new (f->dir);
   f->cstore = dg_cstore_new (f->config->cstore_url, NULL);
   f->accounts = dg_accounts_new (f->config, f->store, f->cstore);
   g_assert_cmpint (dg_accounts_get_backend_kind (f->accounts), ==, DG_ACCOUNTS_BACKEND_CSTORE);

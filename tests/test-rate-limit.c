@@ -26,12 +26,9 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
   f->dir = dg_test_dir_new ();
   f->db_path = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_store_open (f->db_path, &error);
-  g_assert_no_error (error);
+  f->store = dg_test_store_new (f->dir);
 }
 
 static void
@@ -40,28 +37,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
   g_free (f->db_path);
   dg_test_dir_free (f->dir);
-}
-
-static DgConfig *config_from (const char *first, ...) G_GNUC_NULL_TERMINATED;
-
-static DgConfig *
-config_from (const char *first, ...)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) env = NULL;
-  g_autoptr (GError) error = NULL;
-  DgConfig *config;
-  va_list args;
-
-  va_start (args, first);
-  for (const char *item = first; item != NULL; item = va_arg (args, const char *))
-    g_strv_builder_add (builder, item);
-  va_end (args);
-  g_strv_builder_add (builder, "HOME=/nonexistent/datagems-test-home");
-  env = g_strv_builder_end (builder);
-  config = dg_config_new_from_environ ((const char *const *) env, &error);
-  g_assert_no_error (error);
-  return config;
 }
 
 static gint64
@@ -121,8 +96,8 @@ static void
 test_client_address (void)
 {
   g_autoptr (DgConfig) config =
-      config_from ("DATAGEMS_TRUSTED_PROXIES=127.0.0.1, 10.0.0.0/8, ::1", NULL);
-  g_autoptr (DgConfig) none = config_from (NULL, NULL);
+      dg_test_config_new ("DATAGEMS_TRUSTED_PROXIES=127.0.0.1, 10.0.0.0/8, ::1", NULL);
+  g_autoptr (DgConfig) none = dg_test_config_new (NULL, NULL);
   static const struct
   {
     const char *peer;
@@ -182,7 +157,7 @@ check (DgRateLimiter *limiter, DgRateLimitKind kind, const char *ip, const char 
 static void
 test_register_per_ip (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from ("DATAGEN_REGISTER_MAX_PER_IP=2", NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new ("DATAGEN_REGISTER_MAX_PER_IP=2", NULL);
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   gint64 now = EPOCH_MS + 100 * 1000 + 250;
 
@@ -202,7 +177,8 @@ test_register_per_ip (Fixture *f, gconstpointer data)
 static void
 test_register_per_email (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from (NULL, NULL); /* defaults: 10 per IP, 3 per email */
+  g_autoptr (DgConfig) config =
+      dg_test_config_new (NULL, NULL); /* defaults: 10 per IP, 3 per email */
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   gint64 now = EPOCH_MS;
 
@@ -227,8 +203,8 @@ test_register_per_email (Fixture *f, gconstpointer data)
 static void
 test_resend (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from ("DATAGEN_REGISTER_RESEND_MAX_PER_EMAIL=1",
-                                             "DATAGEN_REGISTER_RESEND_WINDOW_SECONDS=60", NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new (
+      "DATAGEN_REGISTER_RESEND_MAX_PER_EMAIL=1", "DATAGEN_REGISTER_RESEND_WINDOW_SECONDS=60", NULL);
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   gint64 now = EPOCH_MS + 15 * 1000;
 
@@ -259,7 +235,7 @@ hammer (gpointer data)
 static void
 test_store_counters (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from (NULL, NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new (NULL, NULL);
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   g_autoptr (GError) error = NULL;
   GThread *threads[4];
@@ -296,9 +272,9 @@ test_cstore_counters (Fixture *f, gconstpointer data)
   g_autofree char *url =
       g_strdup_printf ("EE_CHAINSTORE_API_URL=%s", dg_cstore_standin_get_url (standin));
   g_autoptr (DgConfig) config =
-      config_from (url, "R1EN_CHAINSTORE_PEERS=peer-a", "R1EN_HOST_ADDR=peer-a",
-                   "R1EN_CSTORE_AUTH_HKEY=auth:test", "R1EN_CSTORE_AUTH_SECRET=pepper",
-                   "DATAGEN_REGISTER_MAX_PER_EMAIL=2", NULL);
+      dg_test_config_new (url, "R1EN_CHAINSTORE_PEERS=peer-a", "R1EN_HOST_ADDR=peer-a",
+                          "R1EN_CSTORE_AUTH_HKEY=auth:test", "R1EN_CSTORE_AUTH_SECRET=pepper",
+                          "DATAGEN_REGISTER_MAX_PER_EMAIL=2", NULL);
   g_autoptr (DgCStore) client = dg_cstore_new (dg_cstore_standin_get_url (standin), NULL);
   g_autoptr (DgRateLimiter) limiter = NULL;
   g_autofree char *ip_key =
@@ -387,7 +363,7 @@ login_check (DgRateLimiter *limiter, const char *user, const char *address, gint
 static void
 test_login_defaults (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from (NULL, NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new (NULL, NULL);
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   gint64 now = EPOCH_MS;
 
@@ -412,8 +388,8 @@ test_login_defaults (Fixture *f, gconstpointer data)
 static void
 test_login_counters (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config =
-      config_from ("DATAGEMS_LOGIN_MAX_FAILURES=3", "DATAGEMS_LOGIN_WINDOW_SECONDS=60", NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new ("DATAGEMS_LOGIN_MAX_FAILURES=3",
+                                                    "DATAGEMS_LOGIN_WINDOW_SECONDS=60", NULL);
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   g_autoptr (GError) error = NULL;
   gint64 now = EPOCH_MS;
@@ -461,7 +437,7 @@ registration_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 test_async (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from ("DATAGEMS_LOGIN_MAX_FAILURES=1", NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new ("DATAGEMS_LOGIN_MAX_FAILURES=1", NULL);
   g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
   DgRateLimitResult failed = { FALSE, 0, -1, 0 };
   DgRateLimitResult registered = { FALSE, 0, -1, 0 };

@@ -27,7 +27,6 @@ DgConfig *
 dg_test_reg_config (Fixture *f, const Options *o, const char *secret)
 {
   g_autoptr (GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) error = NULL;
   DgConfig *config;
 
   g_ptr_array_add (env, g_strdup_printf ("DATAGEMS_DATA_DIR=%s", f->dir->path));
@@ -45,8 +44,7 @@ dg_test_reg_config (Fixture *f, const Options *o, const char *secret)
   for (guint i = 0; o->extra_env != NULL && o->extra_env[i] != NULL; i++)
     g_ptr_array_add (env, g_strdup (o->extra_env[i]));
   g_ptr_array_add (env, NULL);
-  config = dg_config_new_from_environ ((const char *const *) env->pdata, &error);
-  g_assert_no_error (error);
+  config = dg_test_config_newv ((const char *const *) env->pdata);
   g_assert_cmpint (config->connected, ==, o->connected);
   return config;
 }
@@ -82,17 +80,13 @@ void
 dg_test_reg_setup (Fixture *f, gconstpointer data)
 {
   const Options *o = data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *db = NULL;
 
   f->dir = dg_test_dir_new ();
   f->smtp = dg_smtp_standin_new (SMTP_USER, SMTP_PASS);
   if (o->connected)
     f->cstore_standin = dg_cstore_standin_new ();
   f->config = dg_test_reg_config (f, o, SECRET);
-  db = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_store_open (db, &error);
-  g_assert_no_error (error);
+  f->store = dg_test_store_new (f->dir);
   if (o->connected)
     {
       f->cstore = dg_cstore_new (f->config->cstore_url, NULL);

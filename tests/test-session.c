@@ -42,28 +42,6 @@
 
 static const char dev_secret[] = DG_SESSION_DEV_SECRET;
 
-static DgConfig *config_from (const char *first, ...) G_GNUC_NULL_TERMINATED;
-
-static DgConfig *
-config_from (const char *first, ...)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) env = NULL;
-  g_autoptr (GError) error = NULL;
-  DgConfig *config;
-  va_list args;
-
-  va_start (args, first);
-  for (const char *item = first; item != NULL; item = va_arg (args, const char *))
-    g_strv_builder_add (builder, item);
-  va_end (args);
-  g_strv_builder_add (builder, "HOME=/nonexistent/datagems-test-home");
-  env = g_strv_builder_end (builder);
-  config = dg_config_new_from_environ ((const char *const *) env, &error);
-  g_assert_no_error (error);
-  return config;
-}
-
 static char *
 payload_json (const char *token)
 {
@@ -251,13 +229,8 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
   f->dir = dg_test_dir_new ();
-  path = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = dg_test_store_new (f->dir);
 }
 
 static void
@@ -270,12 +243,12 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 test_secret_resolution (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) configured = config_from ("DATAGEN_SESSION_SECRET=from-env", NULL);
-  g_autoptr (DgConfig) dev = config_from ("NODE_ENV=development", NULL);
-  g_autoptr (DgConfig) mock = config_from ("DATAGEN_MOCK_CSTORE=1", NULL);
-  g_autoptr (DgConfig) desktop = config_from (NULL, NULL);
-  g_autoptr (DgConfig) production = config_from ("NODE_ENV=production", NULL);
-  g_autoptr (DgConfig) staging = config_from ("NODE_ENV=staging", NULL);
+  g_autoptr (DgConfig) configured = dg_test_config_new ("DATAGEN_SESSION_SECRET=from-env", NULL);
+  g_autoptr (DgConfig) dev = dg_test_config_new ("NODE_ENV=development", NULL);
+  g_autoptr (DgConfig) mock = dg_test_config_new ("DATAGEN_MOCK_CSTORE=1", NULL);
+  g_autoptr (DgConfig) desktop = dg_test_config_new (NULL, NULL);
+  g_autoptr (DgConfig) production = dg_test_config_new ("NODE_ENV=production", NULL);
+  g_autoptr (DgConfig) staging = dg_test_config_new ("NODE_ENV=staging", NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *a = dg_session_resolve_secret (configured, f->store, &error);
   g_autofree char *b = dg_session_resolve_secret (dev, f->store, &error);
@@ -311,7 +284,7 @@ static DgSessions *
 sessions_with_secret (Fixture *f, const char *secret)
 {
   g_autofree char *var = g_strdup_printf ("DATAGEN_SESSION_SECRET=%s", secret);
-  g_autoptr (DgConfig) config = config_from (var, NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new (var, NULL);
 
   return dg_sessions_new (config, f->store);
 }
@@ -387,7 +360,7 @@ static void
 test_revocation (Fixture *f, gconstpointer data)
 {
   g_autoptr (DgSessions) sessions = sessions_with_secret (f, "s3cret");
-  g_autoptr (DgConfig) config = config_from ("R1EN_CSTORE_AUTH_SECRET=pepper", NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new ("R1EN_CSTORE_AUTH_SECRET=pepper", NULL);
   g_autoptr (DgAccounts) accounts = dg_accounts_new (config, f->store, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (DgAccount) bob = NULL;
@@ -461,7 +434,7 @@ test_revocation (Fixture *f, gconstpointer data)
 static void
 test_not_configured (Fixture *f, gconstpointer data)
 {
-  g_autoptr (DgConfig) config = config_from ("NODE_ENV=production", NULL);
+  g_autoptr (DgConfig) config = dg_test_config_new ("NODE_ENV=production", NULL);
   g_autoptr (DgSessions) sessions = dg_sessions_new (config, f->store);
   g_autoptr (GError) error = NULL;
   g_autofree char *token = dg_sessions_issue (sessions, "alice", "user", EPOCH_MS, NULL, &error);
