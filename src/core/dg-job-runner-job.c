@@ -35,7 +35,7 @@ runner_job_unref (RunnerJob *job)
 {
   if (!g_atomic_ref_count_dec (&job->ref_count))
     return;
-  g_assert (job->flush_source == NULL); /* it holds a reference */
+  g_assert (job->flush_source == NULL && job->lease_source == NULL); /* they hold references */
   g_free (job->id);
   g_free (job->owner);
   g_free (job->stored);
@@ -190,6 +190,54 @@ schedule_flush (RunnerJob *job, guint delay_ms)
   job->flush_source = source;
 }
 
+/* Keeps this process's lease on the job; FALSE (and the job stops here) when it was lost. */
+static gboolean
+renew_lease (RunnerJob *job)
+{
+  DgJobRunner *runner = job->runner;
+  g_autoptr (GError) error = NULL;
+  gint64 now_ms = dg_now_ms ();
+
+  job->last_renew_ms = now_ms;
+  if (dg_store_job_renew_lease (runner->store, job->id, runner->holder,
+                                now_ms + runner->options.lease_ms, &error))
+    return TRUE;
+  if (error != NULL)
+    {
+      /* A busy database is no proof that someone else runs the job: keep going. */
+      g_debug ("Cannot renew the lease of job %s: %s", job->id, error->message);
+      return TRUE;
+    }
+  set_message (job, "Another DataGems process took over this job");
+  runner_job_stop (job);
+  return FALSE;
+}
+
+/* Renews the lease while no record is stored (a slow model), so it never runs out. */
+static gboolean
+lease_tick (gpointer data)
+{
+  RunnerJob *job = data;
+
+  if (job->stopping || job->dropped)
+    return G_SOURCE_REMOVE;
+  if (dg_now_ms () - job->last_renew_ms >= job->runner->options.lease_ms / 3)
+    renew_lease (job);
+  return job->stopping ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+start_lease_timer (RunnerJob *job)
+{
+  GSource *source = g_timeout_source_new (MAX (job->runner->options.lease_ms / 3, 1));
+
+  g_source_set_callback (source, lease_tick, runner_job_ref (job),
+                         (GDestroyNotify) runner_job_unref);
+  g_source_set_static_name (source, "[dg-runner] lease");
+  g_source_attach (source, job->runner->context);
+  job->lease_source = source;
+}
+
 /* Stores the batch in one transaction. FALSE when it could not (it is kept for later). */
 static gboolean
 flush (RunnerJob *job)
@@ -241,17 +289,8 @@ flush (RunnerJob *job)
     runner_requeue_refused (job, refused);
 
   now_ms = dg_now_ms ();
-  if (now_ms - job->last_renew_ms > runner->options.lease_ms / 3)
-    {
-      job->last_renew_ms = now_ms;
-      if (!dg_store_job_renew_lease (runner->store, job->id, runner->holder,
-                                     now_ms + runner->options.lease_ms, &error))
-        {
-          set_message (job, "Another DataGems process took over this job");
-          runner_job_stop (job);
-          return TRUE;
-        }
-    }
+  if (now_ms - job->last_renew_ms > runner->options.lease_ms / 3 && !renew_lease (job))
+    return TRUE;
   runner_post_progress (runner, job, FALSE);
   return TRUE;
 }
@@ -475,6 +514,11 @@ finish_stop (RunnerJob *job)
     return;
   runner_job_ref (job);
   cancel_flush (job);
+  if (job->lease_source != NULL)
+    {
+      g_source_destroy (job->lease_source);
+      g_clear_pointer (&job->lease_source, g_source_unref);
+    }
   /* Suspect failures are dropped: those indices are asked for again next time. */
   g_ptr_array_set_size (job->suspects, 0);
   /* Refused duplicates are not stored: their indices are asked for again next time. */
@@ -728,5 +772,6 @@ runner_job_start (DgJobRunner *runner, const char *job_id)
            " stored",
            job_id, job->start, job->end, job->stored_count);
   runner_post_progress (runner, job, TRUE);
+  start_lease_timer (job);
   pump (job);
 }

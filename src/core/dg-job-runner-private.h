@@ -73,6 +73,7 @@ struct _RunnerJob
   GPtrArray *batch;    /* DgStoreRecord* not stored yet */
   GPtrArray *suspects; /* failures that may be the endpoint's fault */
   GSource *flush_source;
+  GSource *lease_source;
   guint offline_source;
   guint in_flight;
   gboolean stopping;
