@@ -27,6 +27,14 @@ pointer_cleared (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+static void (*activate_hook) (GApplication *app);
+
+void
+dg_app_harness_set_activate_hook (void (*hook) (GApplication *app))
+{
+  activate_hook = hook;
+}
+
 static void
 on_activate (GApplication *app, HarnessRun *run)
 {
@@ -35,6 +43,8 @@ on_activate (GApplication *app, HarnessRun *run)
   if (run->ran)
     return;
   run->ran = TRUE;
+  if (activate_hook != NULL)
+    activate_hook (app);
 
   harness->window = DG_WINDOW (dg_application_get_main_window (harness->app));
   g_assert_nonnull (harness->window);

@@ -37,6 +37,8 @@ void          dg_app_harness_run_in       (const char         *data_dir,
                                            const char * const *extra_env,
                                            DgAppHarnessFunc    func,
                                            gpointer            user_data);
+/* Called at activation, once the main window exists and before it draws (benchmarks). */
+void          dg_app_harness_set_activate_hook (void (*hook) (GApplication *app));
 /* Waits until the login page is idle, fills it and submits; returns the page. */
 gpointer      dg_app_harness_login        (DgAppHarness       *harness,
                                            const char         *username,
