@@ -422,6 +422,42 @@ test_hash_length_mismatch (void)
   g_assert_no_error (error);
 }
 
+/*
+ * Logins share one record across threads (DgAccounts' dummy record for unknown users).
+ * json-glib's JsonObject reference count is not atomic, so verifying must never take a
+ * reference to the record: a lost update frees it under another thread (a json-glib
+ * critical, or a use after free under ASan). Cheap refusals repeat the check many times.
+ */
+static gpointer
+verify_shared_thread (gpointer data)
+{
+  JsonObject *record = data;
+
+  for (int i = 0; i < 50000; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (dg_password_verify (record, i % 2 == 0 ? "" : "pw", "pepper", &error));
+      if (i % 2 != 0)
+        g_assert_error (error, DG_PASSWORD_ERROR, DG_PASSWORD_ERROR_UNSUPPORTED);
+    }
+  return NULL;
+}
+
+static void
+test_verify_shared_record (void)
+{
+  g_autoptr (JsonObject) record = parse_object (
+      "{\"algo\":\"bcrypt\",\"hash\":\"x\",\"salt\":\"x\",\"version\":1,\"params\":{}}");
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("verify", verify_shared_thread, record);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpstr (json_object_get_string_member (record, "algo"), ==, "bcrypt");
+}
+
 static void
 test_generate (void)
 {
@@ -493,6 +529,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/password/empty-password", test_hash_empty_password);
   g_test_add_func ("/core/password/unusable-records", test_unusable_records);
   g_test_add_func ("/core/password/length-mismatch", test_hash_length_mismatch);
+  g_test_add_func ("/core/password/verify-shared-record", test_verify_shared_record);
   g_test_add_func ("/core/password/generate", test_generate);
   g_test_add_func ("/core/password/base64", test_base64);
   g_test_add_func ("/core/password/hmac-sha256", test_hmac_sha256);

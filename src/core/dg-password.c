@@ -542,10 +542,11 @@ member_is (JsonObject *object, const char *name, GType type)
   return json_node_get_value_type (node) == type;
 }
 
-gboolean
-dg_password_record_check (JsonNode *record, GError **error)
+/* The member checks of dg_password_record_check(), on the object itself: no reference is
+ * taken, so threads may check one record at once (JsonObject's count is not atomic). */
+static gboolean
+check_record_members (JsonObject *object, GError **error)
 {
-  JsonObject *object;
   static const struct
   {
     const char *name;
@@ -555,20 +556,6 @@ dg_password_record_check (JsonNode *record, GError **error)
     { "version", G_TYPE_DOUBLE }, { "params", G_TYPE_INVALID },
   };
 
-  /* An array passes cstore-auth-ts' typeof check and then lacks "algo". */
-  if (record != NULL && JSON_NODE_HOLDS_ARRAY (record))
-    {
-      g_set_error_literal (error, DG_PASSWORD_ERROR, DG_PASSWORD_ERROR_MALFORMED,
-                           "password.algo is missing or invalid");
-      return FALSE;
-    }
-  if (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
-    {
-      g_set_error_literal (error, DG_PASSWORD_ERROR, DG_PASSWORD_ERROR_MALFORMED,
-                           "password must be an object when present");
-      return FALSE;
-    }
-  object = json_node_get_object (record);
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
     {
       gboolean ok;
@@ -590,6 +577,25 @@ dg_password_record_check (JsonNode *record, GError **error)
         }
     }
   return TRUE;
+}
+
+gboolean
+dg_password_record_check (JsonNode *record, GError **error)
+{
+  /* An array passes cstore-auth-ts' typeof check and then lacks "algo". */
+  if (record != NULL && JSON_NODE_HOLDS_ARRAY (record))
+    {
+      g_set_error_literal (error, DG_PASSWORD_ERROR, DG_PASSWORD_ERROR_MALFORMED,
+                           "password.algo is missing or invalid");
+      return FALSE;
+    }
+  if (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
+    {
+      g_set_error_literal (error, DG_PASSWORD_ERROR, DG_PASSWORD_ERROR_MALFORMED,
+                           "password must be an object when present");
+      return FALSE;
+    }
+  return check_record_members (json_node_get_object (record), error);
 }
 
 /* Reads a positive integer parameter (a JSON number with no fractional part). */
@@ -624,7 +630,6 @@ read_param (JsonObject *params, const char *name, guint64 *out, GError **error)
 gboolean
 dg_password_verify (JsonObject *record, const char *password, const char *pepper, GError **error)
 {
-  g_autoptr (JsonNode) node = NULL;
   g_autofree guint8 *salt = NULL;
   g_autofree guint8 *expected = NULL;
   g_autofree guint8 *derived = NULL;
@@ -637,8 +642,7 @@ dg_password_verify (JsonObject *record, const char *password, const char *pepper
   g_return_val_if_fail (record != NULL, FALSE);
   g_return_val_if_fail (pepper != NULL, FALSE);
 
-  node = json_node_init_object (json_node_alloc (), record);
-  if (!dg_password_record_check (node, error))
+  if (!check_record_members (record, error))
     return FALSE;
 
   algo = json_object_get_string_member (record, "algo");

@@ -99,6 +99,7 @@ gboolean    dg_password_record_check   (JsonNode       *record,
  * Verifies @password against @record with @pepper. Returns TRUE when it matches; FALSE
  * without an error when it does not (also for an empty password); FALSE with an error when
  * the record cannot be used (malformed, unknown algo, unsupported parameters).
+ * Several threads may verify against one record at once: it is only read, never referenced.
  */
 gboolean    dg_password_verify         (JsonObject     *record,
                                         const char     *password,
