@@ -541,6 +541,50 @@ test_threads (Fixture *f, gconstpointer data)
   g_assert_cmpuint (dg_cstore_standin_count (f->standin, "/hset"), ==, 300);
 }
 
+static gpointer
+write_cancelled_run (gpointer data)
+{
+  DgCStore *client = data;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  g_cancellable_cancel (cancellable);
+  for (int i = 0; i < 50000; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (i % 2 == 0)
+        g_assert_false (dg_cstore_hset (client, "h", "k", "v", cancellable, &error));
+      else
+        g_assert_null (dg_cstore_hsync (client, "h", cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    }
+  return NULL;
+}
+
+/*
+ * Every write body carries the peer list. One client serves many threads, and json-glib's
+ * array reference count is not atomic: sharing one JsonArray between bodies would lose
+ * updates and free it under another thread. Cancelled writes build the body and stop
+ * before any I/O, so the check repeats quickly.
+ */
+static void
+test_threads_peer_list (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *body = NULL;
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("writer", write_cancelled_run, f->client);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_assert_true (dg_cstore_hset (f->client, "h", "k", "v", NULL, &error));
+  g_assert_no_error (error);
+  body = dg_cstore_standin_last_body (f->standin, "/hset");
+  g_assert_true (g_str_has_suffix (body, ",\"chainstore_peers\":[\"0xai_peerA\",\"0xai_peerB\"]}"));
+}
+
 /* The stand-in's own error shapes, as a real node answers them (ratio1-interop.md 1.4). */
 static void
 test_standin_shapes (Fixture *f, gconstpointer data)
@@ -620,6 +664,7 @@ main (int argc, char **argv)
   ADD ("cancel", test_cancel);
   ADD ("async", test_async);
   ADD ("threads", test_threads);
+  ADD ("threads-peer-list", test_threads_peer_list);
   ADD ("standin-shapes", test_standin_shapes);
 #undef ADD
 

@@ -15,14 +15,14 @@
 #define POOL_MAX 8
 #define DETAIL_MAX_BYTES 300
 
-G_DEFINE_QUARK (dg - cstore - error - quark, dg_cstore_error)
+G_DEFINE_QUARK (dg_cstore_error_quark, dg_cstore_error)
 
 struct _DgCStore
 {
   GObject parent_instance;
 
   char *base_url;
-  JsonNode *peers; /* JSON array of strings */
+  GStrv peers; /* sent with every write, as a new JSON array each time (see peers_node) */
   int connect_timeout_ms;
   int timeout_ms;
 
@@ -74,7 +74,7 @@ dg_cstore_finalize (GObject *object)
   for (guint i = 0; i < CURL_LOCK_DATA_LAST; i++)
     g_mutex_clear (&self->share_locks[i]);
   g_mutex_clear (&self->pool_lock);
-  g_clear_pointer (&self->peers, json_node_unref);
+  g_clear_pointer (&self->peers, g_strfreev);
   g_clear_pointer (&self->base_url, g_free);
 
   G_OBJECT_CLASS (dg_cstore_parent_class)->finalize (object);
@@ -129,17 +129,13 @@ DgCStore *
 dg_cstore_new (const char *base_url, const char *const *chainstore_peers)
 {
   DgCStore *self;
-  JsonArray *peers;
 
   g_return_val_if_fail (base_url != NULL, NULL);
 
   self = g_object_new (DG_TYPE_CSTORE, NULL);
   self->base_url = normalize_base_url (base_url);
-  peers = json_array_new ();
-  for (guint i = 0; chainstore_peers != NULL && chainstore_peers[i] != NULL; i++)
-    json_array_add_string_element (peers, chainstore_peers[i]);
-  self->peers = json_node_init_array (json_node_alloc (), peers);
-  json_array_unref (peers);
+  self->peers =
+      chainstore_peers != NULL ? g_strdupv ((char **) chainstore_peers) : g_new0 (char *, 1);
   return self;
 }
 
@@ -563,6 +559,23 @@ dg_cstore_hget (DgCStore *self, const char *hkey, const char *field, GCancellabl
   return read_value (self, "/hget", query, cancellable, error);
 }
 
+/*
+ * The peer list for one request body. Built anew each time: JsonArray's reference count is
+ * not atomic, so one array shared by the bodies of several threads would be freed under one.
+ */
+static JsonNode *
+peers_node (DgCStore *self)
+{
+  JsonNode *node = json_node_alloc ();
+  JsonArray *peers = json_array_sized_new (g_strv_length (self->peers));
+
+  for (guint i = 0; self->peers[i] != NULL; i++)
+    json_array_add_string_element (peers, self->peers[i]);
+  json_node_init_array (node, NULL);
+  json_node_take_array (node, peers);
+  return node;
+}
+
 static gboolean
 write_value (DgCStore *self, const char *path, const char *hkey, const char *key, const char *value,
              GCancellable *cancellable, GError **error)
@@ -594,7 +607,7 @@ write_value (DgCStore *self, const char *path, const char *hkey, const char *key
   else
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "chainstore_peers");
-  json_builder_add_value (builder, json_node_copy (self->peers));
+  json_builder_add_value (builder, peers_node (self));
   json_builder_end_object (builder);
   body_node = json_builder_get_root (builder);
   body = json_to_string (body_node, FALSE);
@@ -755,7 +768,7 @@ dg_cstore_hsync (DgCStore *self, const char *hkey, GCancellable *cancellable, GE
   json_builder_set_member_name (builder, "hkey");
   json_builder_add_string_value (builder, hkey);
   json_builder_set_member_name (builder, "chainstore_peers");
-  json_builder_add_value (builder, json_node_copy (self->peers));
+  json_builder_add_value (builder, peers_node (self));
   json_builder_end_object (builder);
   body_node = json_builder_get_root (builder);
   body = json_to_string (body_node, FALSE);
