@@ -536,6 +536,51 @@ test_threads (void)
     json_node_unref (records[i]);
 }
 
+static gpointer
+quote_values_thread (gpointer data)
+{
+  DgJsonSchema *schema = data;
+  g_autoptr (JsonNode) instance = parse ("{\"c\": 1, \"e\": 2}");
+
+  for (int i = 0; i < 20000; i++)
+    {
+      g_autoptr (GPtrArray) issues = NULL;
+
+      g_assert_false (dg_json_schema_validate (schema, instance, &issues));
+      g_assert_cmpuint (issues->len, ==, 2);
+    }
+  return NULL;
+}
+
+/*
+ * Failures quote the schema's own values (const, enum). json-glib counts references to
+ * objects, arrays and scalars without atomics, so threads quoting them at once must only
+ * read them: a lost update would free a value under another thread.
+ */
+static void
+test_threads_quote_values (void)
+{
+  g_autoptr (DgJsonSchema) schema =
+      compile ("{\"properties\": {\"c\": {\"const\": {\"k\": [0.1, \"x\"]}},"
+               " \"e\": {\"enum\": [[1], {\"a\": null}, 0.5, \"s\", true]}}}",
+               DG_JSON_SCHEMA_NONE);
+  g_autoptr (JsonNode) instance = parse ("{\"c\": 1, \"e\": 2}");
+  g_autoptr (GPtrArray) issues = NULL;
+  GThread *threads[4];
+
+  for (gsize i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("validate", quote_values_thread, schema);
+  for (gsize i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_assert_false (dg_json_schema_validate (schema, instance, &issues));
+  g_assert_cmpuint (issues->len, ==, 2);
+  g_assert_cmpstr (((DgJsonSchemaIssue *) issues->pdata[0])->message, ==,
+                   "must be {\"k\":[0.1,\"x\"]}");
+  g_assert_cmpstr (((DgJsonSchemaIssue *) issues->pdata[1])->message, ==,
+                   "must be one of [[1],{\"a\":null},0.5,\"s\",true]");
+}
+
 static void
 test_check_schema (void)
 {
@@ -673,6 +718,7 @@ dg_test_json_schema_validate_add_tests (void)
   g_test_add_func ("/core/json-schema/validate/patterns", test_patterns);
   g_test_add_func ("/core/json-schema/validate/dfa", test_dfa);
   g_test_add_func ("/core/json-schema/validate/threads", test_threads);
+  g_test_add_func ("/core/json-schema/validate/threads-quote-values", test_threads_quote_values);
   g_test_add_func ("/core/json-schema/validate/check-schema", test_check_schema);
   g_test_add_func ("/core/json-schema/validate/resolver", test_resolver);
   g_test_add_func ("/core/json-schema/validate/format-flag", test_format_flag);

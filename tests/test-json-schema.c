@@ -5,13 +5,15 @@
 
 #include <string.h>
 
+#include "dg-json-copy.h"
 #include "dg-json-reader.h"
 #include "dg-json-schema.h"
+#include "dg-json-writer.h"
 #include "dg-test-utils.h"
 #include "test-json-schema.h"
 
 /*
- * The JSON reader, and hostile input for reader and validator: deep nesting, huge strings,
+ * The JSON reader and deep copies, and hostile input for reader and validator: deep nesting, huge strings,
  * invalid UTF-8, reference cycles. The official suite, the validator's messages and
  * `datagems-cli validate` are in the other test-json-schema-*.c files.
  */
@@ -183,6 +185,75 @@ test_reader_deep (void)
 }
 
 /* A 50 MB string: read, measured and matched without trouble; bad UTF-8 at its end found. */
+/* A copy keeps member order and values, and shares no object, array or value with its source. */
+static void
+test_copy (void)
+{
+  g_autoptr (JsonNode) source =
+      parse_ok ("{\"z\": {\"b\": [1, 2.5, \"s\", true, null]}, \"a\": -0.1, \"m\": {}}");
+  g_autoptr (JsonNode) copy = dg_json_copy (source);
+  g_autoptr (JsonObject) object = dg_json_object_copy (json_node_get_object (source));
+  g_autofree char *before = dg_json_to_string (source, DG_JSON_WRITE_COMPACT);
+  g_autofree char *copied = dg_json_to_string (copy, DG_JSON_WRITE_COMPACT);
+  g_autofree char *object_text = dg_json_object_to_string (object, DG_JSON_WRITE_COMPACT);
+  g_autofree char *after = NULL;
+  g_autoptr (JsonNode) shallow = NULL;
+  g_autoptr (JsonNode) deep_enough = NULL;
+  JsonObject *inner;
+
+  g_assert_cmpstr (copied, ==, "{\"z\":{\"b\":[1,2.5,\"s\",true,null]},\"a\":-0.1,\"m\":{}}");
+  g_assert_cmpstr (object_text, ==, copied);
+  g_assert_true (json_node_get_object (copy) != json_node_get_object (source));
+  inner = json_object_get_object_member (json_node_get_object (source), "z");
+  g_assert_true (json_object_get_object_member (json_node_get_object (copy), "z") != inner);
+  g_assert_false (json_node_is_immutable (copy));
+
+  /* Changing the source leaves both copies alone. */
+  json_array_add_int_element (json_object_get_array_member (inner, "b"), 7);
+  json_object_set_string_member (json_node_get_object (source), "a", "changed");
+  after = dg_json_to_string (copy, DG_JSON_WRITE_COMPACT);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpfloat (json_object_get_double_member (object, "a"), ==, -0.1);
+
+  /* Levels: the root object, "z", "b", then its scalars. */
+  shallow = dg_json_copy_full (copy, 3);
+  g_assert_null (shallow);
+  deep_enough = dg_json_copy_full (copy, 4);
+  g_assert_nonnull (deep_enough);
+}
+
+static gpointer
+copy_thread (gpointer data)
+{
+  JsonNode *shared = data;
+
+  for (int i = 0; i < 20000; i++)
+    {
+      g_autoptr (JsonNode) copy = dg_json_copy (shared);
+
+      g_assert_cmpint (json_array_get_length (json_node_get_array (copy)), ==, 4);
+    }
+  return NULL;
+}
+
+/* Threads may copy one tree at once: copying only reads (json_node_copy() would take
+ * references, which json-glib counts without atomics). */
+static void
+test_copy_threads (void)
+{
+  g_autoptr (JsonNode) shared = parse_ok ("[{\"a\": [1]}, [\"x\"], 0.5, \"s\"]");
+  g_autofree char *text = NULL;
+  GThread *threads[4];
+
+  json_node_seal (shared);
+  for (gsize i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("copy", copy_thread, shared);
+  for (gsize i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  text = dg_json_to_string (shared, DG_JSON_WRITE_COMPACT);
+  g_assert_cmpstr (text, ==, "[{\"a\":[1]},[\"x\"],0.5,\"s\"]");
+}
+
 static void
 test_huge_string (void)
 {
@@ -346,6 +417,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/json-schema/reader/values", test_reader_values);
   g_test_add_func ("/core/json-schema/reader/errors", test_reader_errors);
   g_test_add_func ("/core/json-schema/reader/deep", test_reader_deep);
+  g_test_add_func ("/core/json-schema/copy/shares-nothing", test_copy);
+  g_test_add_func ("/core/json-schema/copy/threads", test_copy_threads);
   g_test_add_func ("/core/json-schema/hostile/huge-string", test_huge_string);
   g_test_add_func ("/core/json-schema/hostile/ref-cycle", test_ref_cycle);
   g_test_add_func ("/core/json-schema/hostile/deep-schema", test_deep_schema);

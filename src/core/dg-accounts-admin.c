@@ -251,7 +251,7 @@ dg_accounts_update (DgAccounts *self, const char *username, const char *role, Js
     }
   /* Replaced whole, not merged, as upstream does. */
   if (metadata != NULL)
-    json_object_set_object_member (record, "metadata", dg_accounts_json_object_copy (metadata));
+    json_object_set_object_member (record, "metadata", dg_json_object_copy (metadata));
   touch (self, record);
   if (!_dg_accounts_store_record (self, name, record, cancellable, error))
     return NULL;
@@ -467,7 +467,7 @@ dg_accounts_soft_delete (DgAccounts *self, const char *actor, const char *userna
   actor_name = actor != NULL ? dg_js_trim_lower (actor) : g_strdup (OPERATOR_ACTOR);
   metadata_node = json_object_get_member (record, "metadata");
   metadata = JSON_NODE_HOLDS_OBJECT (metadata_node)
-                 ? dg_accounts_json_object_copy (json_node_get_object (metadata_node))
+                 ? dg_json_object_copy (json_node_get_object (metadata_node))
                  : json_object_new ();
   json_object_set_boolean_member (metadata, DG_ACCOUNT_META_DELETED, TRUE);
   json_object_set_string_member (metadata, DG_ACCOUNT_META_DELETED_AT, now);

@@ -233,7 +233,7 @@ dg_accounts_create_async (DgAccounts *self, const char *username, const char *pa
   op->password = g_strdup (password);
   op->role = g_strdup (role);
   /* A private copy: the caller may keep changing its object. */
-  op->metadata = metadata != NULL ? dg_accounts_json_object_copy (metadata) : NULL;
+  op->metadata = metadata != NULL ? dg_json_object_copy (metadata) : NULL;
   run (self, op, dg_accounts_create_async, cancellable, callback, user_data);
 }
 

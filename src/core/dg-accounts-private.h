@@ -3,6 +3,7 @@
 
 #include "dg-accounts.h"
 #include "dg-js-string.h"
+#include "dg-json-copy.h"
 
 G_BEGIN_DECLS
 
@@ -115,6 +116,5 @@ DgAccount  *dg_accounts_record_to_account (const char *username,
 /* The metadata email, trimmed and lowercased, or NULL (the SQLite email index). */
 char       *dg_accounts_record_email     (JsonObject  *record);
 gboolean    dg_accounts_metadata_is_deleted (JsonObject *metadata);
-JsonObject *dg_accounts_json_object_copy (JsonObject  *object);
 
 G_END_DECLS

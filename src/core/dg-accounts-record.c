@@ -7,6 +7,7 @@
 
 #include "dg-accounts-private.h"
 #include "dg-js-string.h"
+#include "dg-json-copy.h"
 #include "dg-json-reader.h"
 #include "dg-json-writer.h"
 #include "dg-password.h"
@@ -93,44 +94,6 @@ dg_accounts_compare_usernames (const char *a, const char *b)
 /* ---------------------------------------------------------------------------------------- */
 /* JSON helpers */
 
-static JsonNode *json_node_deep_copy (JsonNode *node);
-
-JsonObject *
-dg_accounts_json_object_copy (JsonObject *object)
-{
-  JsonObject *copy = json_object_new ();
-  g_autoptr (GList) members = json_object_get_members (object);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    json_object_set_member (copy, l->data,
-                            json_node_deep_copy (json_object_get_member (object, l->data)));
-  return copy;
-}
-
-static JsonNode *
-json_node_deep_copy (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_autoptr (JsonObject) copy = dg_accounts_json_object_copy (json_node_get_object (node));
-
-      return json_node_init_object (json_node_alloc (), copy);
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      JsonArray *copy = json_array_sized_new (json_array_get_length (array));
-      JsonNode *result;
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        json_array_add_element (copy, json_node_deep_copy (json_array_get_element (array, i)));
-      result = json_node_init_array (json_node_alloc (), copy);
-      json_array_unref (copy);
-      return result;
-    }
-  return json_node_copy (node);
-}
-
 static const char *
 string_member (JsonObject *object, const char *name)
 {
@@ -201,7 +164,7 @@ dg_accounts_record_parse (const char *username, const char *text, GError **error
       return NULL;
     }
   /* A private copy the caller may change. */
-  record = dg_accounts_json_object_copy (json_node_get_object (root));
+  record = dg_json_object_copy (json_node_get_object (root));
 
   node = json_object_get_member (record, "type");
   if (g_strcmp0 (string_member (record, "type"), "simple") != 0)
@@ -262,9 +225,8 @@ dg_accounts_record_new (JsonObject *password, const char *role, JsonObject *meta
   else
     json_object_set_null_member (record, "password");
   json_object_set_string_member (record, "role", role);
-  json_object_set_object_member (record, "metadata",
-                                 metadata != NULL ? dg_accounts_json_object_copy (metadata)
-                                                  : json_object_new ());
+  json_object_set_object_member (
+      record, "metadata", metadata != NULL ? dg_json_object_copy (metadata) : json_object_new ());
   json_object_set_string_member (record, "createdAt", now_iso);
   json_object_set_string_member (record, "updatedAt", now_iso);
   return record;
@@ -304,8 +266,7 @@ dg_accounts_record_to_account (const char *username, JsonObject *record)
 
   account->username = g_strdup (username);
   account->role = g_strdup (string_member (record, "role"));
-  account->metadata =
-      metadata != NULL ? dg_accounts_json_object_copy (metadata) : json_object_new ();
+  account->metadata = metadata != NULL ? dg_json_object_copy (metadata) : json_object_new ();
   account->created_at = g_strdup (string_member (record, "createdAt"));
   account->updated_at = g_strdup (string_member (record, "updatedAt"));
   account->deleted = dg_accounts_metadata_is_deleted (metadata);
@@ -343,7 +304,7 @@ dg_account_copy (const DgAccount *account)
   copy = g_new0 (DgAccount, 1);
   copy->username = g_strdup (account->username);
   copy->role = g_strdup (account->role);
-  copy->metadata = dg_accounts_json_object_copy (account->metadata);
+  copy->metadata = dg_json_object_copy (account->metadata);
   copy->created_at = g_strdup (account->created_at);
   copy->updated_at = g_strdup (account->updated_at);
   copy->deleted = account->deleted;
@@ -403,8 +364,7 @@ dg_account_to_public_json (const DgAccount *account)
   object = json_object_new ();
   json_object_set_string_member (object, "username", account->username);
   json_object_set_string_member (object, "role", account->role);
-  json_object_set_object_member (object, "metadata",
-                                 dg_accounts_json_object_copy (account->metadata));
+  json_object_set_object_member (object, "metadata", dg_json_object_copy (account->metadata));
   json_object_set_string_member (object, "createdAt", account->created_at);
   json_object_set_string_member (object, "updatedAt", account->updated_at);
   json_object_set_string_member (object, "type", "simple");

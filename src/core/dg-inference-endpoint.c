@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dg-inference-private.h"
+#include "dg-json-copy.h"
 
 G_DEFINE_BOXED_TYPE (DgInferenceEndpoint, dg_inference_endpoint, dg_inference_endpoint_ref,
                      dg_inference_endpoint_unref)
@@ -108,15 +109,9 @@ dg_inference_endpoint_set_parameters (DgInferenceEndpoint *self, JsonObject *par
 {
   RETURN_IF_FROZEN (self);
   g_clear_pointer (&self->parameters, json_object_unref);
+  /* A private copy: requests on other threads read it, and json-glib counts without atomics. */
   if (parameters != NULL)
-    {
-      g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr (JsonNode) copy = NULL;
-
-      json_node_set_object (node, parameters);
-      copy = json_node_copy (node);
-      self->parameters = json_object_ref (json_node_get_object (copy));
-    }
+    self->parameters = dg_json_object_copy (parameters);
 }
 
 void

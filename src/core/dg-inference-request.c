@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dg-inference-private.h"
+#include "dg-json-copy.h"
 
 G_DEFINE_BOXED_TYPE (DgInferenceRequest, dg_inference_request, dg_inference_request_ref,
                      dg_inference_request_unref)
@@ -144,7 +145,7 @@ dg_inference_request_set_response_schema (DgInferenceRequest *self, const char *
   if (schema != NULL)
     {
       /* A private sealed copy: the worker and the offline generator read it later. */
-      self->shared->schema = json_node_copy (schema);
+      self->shared->schema = dg_json_copy (schema);
       json_node_seal (self->shared->schema);
     }
 }
@@ -155,14 +156,7 @@ dg_inference_request_set_default_parameters (DgInferenceRequest *self, JsonObjec
   RETURN_IF_SHARED_FROZEN (self);
   g_clear_pointer (&self->shared->default_parameters, json_object_unref);
   if (parameters != NULL)
-    {
-      g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr (JsonNode) copy = NULL;
-
-      json_node_set_object (node, parameters);
-      copy = json_node_copy (node);
-      self->shared->default_parameters = json_object_ref (json_node_get_object (copy));
-    }
+    self->shared->default_parameters = dg_json_object_copy (parameters);
 }
 
 void
@@ -310,7 +304,8 @@ prepare_shared (DgInferenceShared *shared)
                 }
               continue;
             }
-          json_object_set_member (params, key, json_node_copy (value));
+          /* A real copy: the endpoint is shared by requests submitted on other threads. */
+          json_object_set_member (params, key, dg_json_copy (value));
         }
     }
 

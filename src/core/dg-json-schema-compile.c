@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dg-json-copy.h"
 #include "dg-json-schema-compiler.h"
 
 /*
@@ -680,7 +681,7 @@ dg_js_compile (JsonNode *schema, const char *base_uri, DgJsonSchemaFlags flags,
   DgJsNodeInfo *root_info;
   DgJsonSchema *result;
 
-  copy = dg_js_deep_copy (schema, DG_JS_MAX_SCHEMA_DEPTH);
+  copy = dg_json_copy_full (schema, DG_JS_MAX_SCHEMA_DEPTH);
   if (copy == NULL)
     {
       g_set_error (error, DG_JSON_SCHEMA_ERROR, DG_JSON_SCHEMA_ERROR_TOO_DEEP,

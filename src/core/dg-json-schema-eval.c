@@ -510,14 +510,8 @@ dg_js_eval (DgJsCtx *ctx, const DgJsSchema *s, JsonNode *inst, const DgJsPath *i
     {
       if (ctx->errors != NULL)
         {
-          g_autoptr (JsonNode) list = json_node_alloc ();
-          g_autoptr (JsonArray) array = json_array_new ();
-          g_autofree char *expected = NULL;
+          g_autofree char *expected = dg_js_values_to_string (s->enum_values, s->n_enum, 120);
 
-          for (guint i = 0; i < s->n_enum; i++)
-            json_array_add_element (array, json_node_copy (s->enum_values[i]));
-          json_node_init_array (list, array);
-          expected = dg_js_value_to_string (list, 120);
           dg_js_report (ctx, ip, kp, "enum", "must be one of %s", expected);
         }
       CHECK (FALSE);

@@ -237,8 +237,10 @@ guint    dg_js_hash             (JsonNode *node,
                                  guint     depth);
 char    *dg_js_value_to_string  (JsonNode *node,
                                  gsize     max_length);
-JsonNode *dg_js_deep_copy       (JsonNode *node,
-                                 guint     max_depth);
+/* "[v1,v2,…]" of @values, shortened like dg_js_value_to_string(). */
+char    *dg_js_values_to_string (JsonNode *const *values,
+                                 guint            n_values,
+                                 gsize            max_length);
 
 /* dg-json-schema-uri.c */
 char    *dg_js_uri_resolve      (const char *base,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dg-json-schema-private.h"
+#include "dg-json-writer.h"
 
 /*
  * JSON values as JSON Schema sees them: numbers compare by value whatever their
@@ -414,74 +415,41 @@ dg_js_hash (JsonNode *node, guint depth)
     }
 }
 
-char *
-dg_js_value_to_string (JsonNode *node, gsize max_length)
+/* @text itself when it fits @max_length bytes, else its start and "…"; takes @text. */
+static char *
+shorten (char *text, gsize max_length)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *long_text = NULL;
   const char *end;
 
   if (strlen (text) <= max_length)
-    return g_steal_pointer (&text);
-  end = g_utf8_find_prev_char (text, text + max_length);
+    return text;
+  long_text = text;
+  end = g_utf8_find_prev_char (long_text, long_text + max_length);
   if (end == NULL)
-    end = text;
-  return g_strdup_printf ("%.*s…", (int) (end - text), text);
+    end = long_text;
+  return g_strdup_printf ("%.*s…", (int) (end - long_text), long_text);
 }
 
-JsonNode *
-dg_js_deep_copy (JsonNode *node, guint max_depth)
+/* Message texts only read the schema's values: json_to_string() would take references to
+ * them from whichever thread validates, and json-glib counts without atomics. */
+char *
+dg_js_value_to_string (JsonNode *node, gsize max_length)
 {
-  JsonNode *copy;
+  return shorten (dg_json_to_string (node, DG_JSON_WRITE_COMPACT), max_length);
+}
 
-  if (max_depth == 0)
-    return NULL;
-  switch (JSON_NODE_TYPE (node))
+char *
+dg_js_values_to_string (JsonNode *const *values, guint n_values, gsize max_length)
+{
+  GString *out = g_string_new ("[");
+
+  for (guint i = 0; i < n_values; i++)
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_object_new ();
-        g_autoptr (GList) members = json_object_get_members (json_node_get_object (node));
-
-        copy = json_node_init_object (json_node_alloc (), NULL);
-        json_node_take_object (copy, object);
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            JsonNode *child = dg_js_deep_copy (
-                json_object_get_member (json_node_get_object (node), l->data), max_depth - 1);
-
-            if (child == NULL)
-              {
-                json_node_unref (copy);
-                return NULL;
-              }
-            json_object_set_member (object, l->data, child);
-          }
-        return copy;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *src = json_node_get_array (node);
-        guint n = json_array_get_length (src);
-        JsonArray *array = json_array_sized_new (n);
-
-        copy = json_node_init_array (json_node_alloc (), NULL);
-        json_node_take_array (copy, array);
-        for (guint i = 0; i < n; i++)
-          {
-            JsonNode *child = dg_js_deep_copy (json_array_get_element (src, i), max_depth - 1);
-
-            if (child == NULL)
-              {
-                json_node_unref (copy);
-                return NULL;
-              }
-            json_array_add_element (array, child);
-          }
-        return copy;
-      }
-    case JSON_NODE_NULL:
-    case JSON_NODE_VALUE:
-    default:
-      return json_node_copy (node);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      dg_json_append (out, values[i], DG_JSON_WRITE_COMPACT);
     }
+  g_string_append_c (out, ']');
+  return shorten (g_string_free (out, FALSE), max_length);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dg-crypto.h"
+#include "dg-json-copy.h"
 #include "dg-jwt.h"
 #include "dg-session.h"
 #include "dg-store-sessions.h"
@@ -145,7 +146,8 @@ dg_session_copy (const DgSession *session)
   copy->role = g_strdup (session->role);
   copy->issued_at = session->issued_at;
   copy->expires_at = session->expires_at;
-  copy->claims = session->claims != NULL ? json_object_ref (session->claims) : NULL;
+  /* Not a reference: copies go to other threads, and json-glib counts without atomics. */
+  copy->claims = session->claims != NULL ? dg_json_object_copy (session->claims) : NULL;
   return copy;
 }
 
