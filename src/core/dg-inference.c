@@ -9,7 +9,7 @@
 
 /* The engine façade: owns the worker, offers GTask flavours and model listing. */
 
-G_DEFINE_QUARK (dg - inference - error - quark, dg_inference_error)
+G_DEFINE_QUARK (dg_inference_error_quark, dg_inference_error)
 
 struct _DgInference
 {

@@ -8,7 +8,7 @@
 
 #include "dg-json-reader.h"
 
-G_DEFINE_QUARK (dg - json - error - quark, dg_json_error)
+G_DEFINE_QUARK (dg_json_error_quark, dg_json_error)
 
 /*
  * An iterative reader (explicit stack, no recursion), so the nesting limit is a number and

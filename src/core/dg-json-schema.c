@@ -10,7 +10,7 @@
 #include "dg-json-schema-private.h"
 #include "dg-json-schema-resources.h"
 
-G_DEFINE_QUARK (dg - json - schema - error - quark, dg_json_schema_error)
+G_DEFINE_QUARK (dg_json_schema_error_quark, dg_json_schema_error)
 
 G_DEFINE_BOXED_TYPE (DgJsonSchema, dg_json_schema, dg_json_schema_ref, dg_json_schema_unref)
 

@@ -15,7 +15,7 @@
 #define IV_LENGTH 12
 #define TAG_LENGTH 16
 
-G_DEFINE_QUARK (dg - mail - failure - error - quark, dg_mail_failure_error)
+G_DEFINE_QUARK (dg_mail_failure_error_quark, dg_mail_failure_error)
 
 static void
 derive_key (const char *secret, guint8 key[DG_SHA256_LENGTH])

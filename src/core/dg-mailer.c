@@ -9,7 +9,7 @@
 #include "dg-mailer.h"
 #include "dg-util.h"
 
-G_DEFINE_QUARK (dg - mailer - error - quark, dg_mailer_error)
+G_DEFINE_QUARK (dg_mailer_error_quark, dg_mailer_error)
 
 struct _DgMailer
 {

@@ -14,7 +14,7 @@
 #define USERNAME_MAX 64
 #define SUFFIX_LENGTH 5 /* "_" + 4 hex */
 
-G_DEFINE_QUARK (dg - registration - error - quark, dg_registration_error)
+G_DEFINE_QUARK (dg_registration_error_quark, dg_registration_error)
 
 G_DEFINE_FINAL_TYPE (DgRegistration, dg_registration, G_TYPE_OBJECT)
 

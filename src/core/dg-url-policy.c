@@ -7,7 +7,7 @@
 
 #include "dg-url-policy.h"
 
-G_DEFINE_QUARK (dg - url - policy - error - quark, dg_url_policy_error)
+G_DEFINE_QUARK (dg_url_policy_error_quark, dg_url_policy_error)
 
 #define MSG_INVALID "Inference base URL is invalid"
 #define MSG_SCHEME "Inference base URL must use http or https"
