@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "dg-crypto.h"
+#include "dg-mailer.h"
+#include "dg-rate-limit.h"
+#include "dg-registration.h"
 #include "dg-preferences-window.h"
 
 struct _DgPreferencesWindow
@@ -25,6 +28,7 @@ struct _DgPreferencesWindow
   GSettings *settings;
   GCancellable *cancellable;
   GPtrArray *accounts; /* DgAccount*, as listed */
+  DgRegistration *registration;
   guint busy;
   gboolean loading_registration;
 };
@@ -367,78 +371,73 @@ add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Self-registration lives in the database, where the embedded server reads it. */
-typedef struct
+/* Self-registration is the engine's setting (gated by DATAGEMS_ALLOW_REGISTRATION); the
+ * embedded server's registration page honours it. */
+static DgRegistration *
+get_registration (DgPreferencesWindow *self)
 {
-  char *value; /* NULL: read */
-} RegistrationOp;
-
-static void
-registration_op_free (gpointer data)
-{
-  RegistrationOp *op = data;
-
-  g_free (op->value);
-  g_free (op);
-}
-
-static gpointer
-registration_run (DgStore *store, gpointer data, GCancellable *cancellable, GError **error)
-{
-  RegistrationOp *op = data;
-
-  if (op->value == NULL)
+  if (self->registration == NULL)
     {
-      g_autoptr (GError) local_error = NULL;
-      char *value = dg_store_get_setting (store, DG_SETTING_REGISTRATION_ENABLED, &local_error);
+      DgConfig *config = dg_application_get_config (self->application);
+      DgStore *store = dg_application_get_store (self->application);
+      g_autoptr (DgMailer) mailer = dg_mailer_new_from_config (config);
+      g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, store, NULL);
 
-      /* Never set: the default applies. */
-      if (g_error_matches (local_error, DG_STORE_ERROR, DG_STORE_ERROR_NOT_FOUND))
-        return g_strdup ("");
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      return value != NULL ? value : g_strdup ("");
+      self->registration = dg_registration_new (
+          config, store, dg_application_get_accounts (self->application), mailer, limiter, NULL);
     }
-  if (!dg_store_set_setting (store, DG_SETTING_REGISTRATION_ENABLED, op->value, error))
-    return NULL;
-  return g_strdup (op->value);
+  return self->registration;
 }
 
 static void
-on_registration_done (GObject *source, GAsyncResult *result, gpointer user_data)
+show_registration (DgPreferencesWindow *self, gboolean enabled)
 {
-  g_autoptr (DgPreferencesWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *value = dg_store_run_finish (DG_STORE (source), result, &error);
-
-  busy_pop (self);
-  if (value == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _ ("Cannot change self-registration"), error);
-      return;
-    }
   self->loading_registration = TRUE;
-  gtk_switch_set_active (self->registration_switch,
-                         *value == '\0'
-                             ? dg_application_get_config (self->application)->allow_registration
-                             : g_str_equal (value, "true"));
+  gtk_switch_set_active (self->registration_switch, enabled);
   self->loading_registration = FALSE;
 }
 
 static void
-registration_start (DgPreferencesWindow *self, const char *value)
+on_registration_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  RegistrationOp *op = g_new0 (RegistrationOp, 1);
+  g_autoptr (DgPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean enabled = dg_registration_is_enabled_finish (DG_REGISTRATION (source), result, &error);
 
-  op->value = g_strdup (value);
+  busy_pop (self);
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _ ("Cannot read self-registration"), error);
+      return;
+    }
+  show_registration (self, enabled);
+}
+
+static void
+on_registration_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  busy_pop (self);
+  if (!dg_registration_set_enabled_finish (DG_REGISTRATION (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _ ("Cannot change self-registration"), error);
+      /* Show what is in effect. */
+      busy_push (self);
+      dg_registration_is_enabled_async (DG_REGISTRATION (source), self->cancellable,
+                                        on_registration_read, g_object_ref (self));
+    }
+}
+
+static void
+registration_read (DgPreferencesWindow *self)
+{
   busy_push (self);
-  dg_store_run_async (dg_application_get_store (self->application), registration_run, op,
-                      registration_op_free, g_free, self->cancellable, on_registration_done,
-                      g_object_ref (self));
+  dg_registration_is_enabled_async (get_registration (self), self->cancellable,
+                                    on_registration_read, g_object_ref (self));
 }
 
 static void
@@ -446,7 +445,10 @@ on_registration_toggled (DgPreferencesWindow *self)
 {
   if (self->loading_registration)
     return;
-  registration_start (self, gtk_switch_get_active (self->registration_switch) ? "true" : "false");
+  busy_push (self);
+  dg_registration_set_enabled_async (
+      get_registration (self), gtk_switch_get_active (self->registration_switch), self->cancellable,
+      on_registration_written, g_object_ref (self));
 }
 
 static void
@@ -465,6 +467,7 @@ dg_preferences_window_finalize (GObject *object)
   DgPreferencesWindow *self = DG_PREFERENCES_WINDOW (object);
 
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_object (&self->registration);
   g_clear_pointer (&self->session, dg_session_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -554,7 +557,7 @@ dg_preferences_window_new (GtkWindow *parent, DgApplication *application, const 
   if (is_admin (self))
     {
       dg_preferences_window_reload_accounts (self);
-      registration_start (self, NULL);
+      registration_read (self);
     }
   else
     adw_preferences_window_remove (ADW_PREFERENCES_WINDOW (self), self->accounts_page);

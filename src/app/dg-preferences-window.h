@@ -7,10 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* The store setting that allows self-registration on the web page ("true"/"false"); the
- * server reads it, DATAGEMS_ALLOW_REGISTRATION gives its default. */
-#define DG_SETTING_REGISTRATION_ENABLED "registration.enabled"
-
 #define DG_TYPE_PREFERENCES_WINDOW (dg_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (DgPreferencesWindow, dg_preferences_window, DG, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
