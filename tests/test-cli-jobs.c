@@ -407,6 +407,46 @@ test_interrupt_and_resume (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (lines), ==, 301);
 }
 
+static void
+test_busy_job (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *job = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *args[] = {
+    "generate", "--schema", f->schema_path, "--records", "100", "--concurrency", "1", NULL,
+  };
+
+  f->standin = dg_model_standin_new ();
+  dg_model_standin_set_latency_ms (f->standin, 40);
+  child =
+      spawn_cli (f, args, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  wait_stored (f, child, 3);
+  job = db_text (f, "SELECT id FROM jobs");
+
+  /* A second process may not run the same job at the same time. */
+  {
+    const char *resume[] = { "resume", job, NULL };
+
+    g_assert_cmpint (run_cli (f, resume, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "being run by another DataGems process"));
+  }
+
+  g_subprocess_send_signal (child, SIGKILL);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  /* Once that process is gone, its lease is taken over at once. */
+  {
+    const char *resume[] = { "resume", job, "--quiet", NULL };
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+
+    g_assert_cmpint (run_cli (f, resume, &out2, &err2), ==, 0);
+  }
+  g_assert_cmpint (db_int (f, "SELECT count(DISTINCT idx) FROM records"), ==, 100);
+}
+
 #define CRASH_RECORDS 2000
 #define CRASH_CONCURRENCY 8
 #define CRASH_BATCH 8
@@ -566,6 +606,7 @@ main (int argc, char **argv)
   ADD ("/cli/jobs/jobs-json", test_jobs_json);
   ADD ("/cli/jobs/export-errors", test_export_errors);
   ADD ("/cli/jobs/interrupt-and-resume", test_interrupt_and_resume);
+  ADD ("/cli/jobs/busy-job", test_busy_job);
   ADD ("/cli/jobs/crash-resume", test_crash_resume);
 #undef ADD
 

@@ -135,11 +135,11 @@ on_changed (DgEngine *engine, const char *job_id, const char *owner, Follow *f)
   progress = dg_engine_get_progress (engine, job_id);
   if (progress == NULL)
     return;
-  draw (f, progress, !progress->active);
+  draw (f, progress, progress->final_report);
   g_clear_pointer (&f->last, dg_job_progress_free);
   f->last = g_steal_pointer (&progress);
   /* The runner let go of the job: finished, paused, failed or run elsewhere. */
-  if (!f->last->active)
+  if (f->last->final_report)
     g_main_loop_quit (f->loop);
 }
 

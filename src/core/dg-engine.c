@@ -133,7 +133,8 @@ on_runner_progress (const DgJobProgress *progress, gpointer user_data)
 
   g_hash_table_replace (self->progress, g_strdup (progress->job_id),
                         dg_job_progress_copy (progress));
-  job_changed (self, progress->job_id, progress->owner, status_changed);
+  /* A last report goes out at once: listeners wait for it (the CLI does). */
+  job_changed (self, progress->job_id, progress->owner, status_changed || progress->final_report);
 }
 
 typedef struct

@@ -313,6 +313,7 @@ runner_post_progress (DgJobRunner *runner, RunnerJob *job, gboolean force)
   n->progress->records_per_second = records_per_second (job, now);
   n->progress->message = g_strdup (job->message);
   n->progress->active = !job->dropped;
+  n->progress->final_report = job->dropped;
   g_main_context_invoke_full (runner->notify_context, G_PRIORITY_DEFAULT, notify_in_context, n,
                               notify_data_free);
 }

@@ -150,8 +150,10 @@ typedef struct {
   gint64       in_flight;       /* requests of this instance not answered yet */
   double       records_per_second;
   char        *message;         /* why the job paused or failed, or NULL */
-  gboolean     active;          /* this instance's runner is working on it; FALSE in the
-                                 * last report after it let go (finished, paused, failed, busy) */
+  gboolean     active;          /* this instance's runner is working on it */
+  gboolean     final_report;    /* this is the runner's last report: it let go of the job
+                                 * (finished, paused, failed, or run by another process);
+                                 * never set by other changes (control actions) */
 } DgJobProgress;
 
 #define DG_TYPE_JOB_PROGRESS (dg_job_progress_get_type ())
