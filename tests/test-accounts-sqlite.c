@@ -209,6 +209,9 @@ test_authenticate_refusals (Fixture *f, gconstpointer data)
                  "\"createdAt\":\"x\",\"updatedAt\":\"x\"}" },
     { "badrole", "{\"type\":\"simple\",\"password\":null,\"role\":\"root\",\"metadata\":{},"
                  "\"createdAt\":\"x\",\"updatedAt\":\"x\"}" },
+    /* cstore-auth-ts accepts a record without a password member; it cannot log in. */
+    { "nopassmember", "{\"type\":\"simple\",\"role\":\"user\",\"metadata\":{},"
+                      "\"createdAt\":\"x\",\"updatedAt\":\"x\"}" },
   };
   const char *names[] = { "nobody", "alice" };
   g_autoptr (GError) error = NULL;

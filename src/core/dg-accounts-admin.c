@@ -47,6 +47,51 @@ verify_password (DgAccounts *self, JsonObject *record, const char *password, GEr
   return FALSE;
 }
 
+/* verify_password() for a login: FALSE with INVALID_CREDENTIALS on a mismatch. */
+static gboolean
+check_password (DgAccounts *self, JsonObject *record, const char *password, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (verify_password (self, record, password != NULL ? password : "", &local_error))
+    return TRUE;
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    invalid_credentials (error);
+  return FALSE;
+}
+
+/*
+ * _dg_accounts_load_record() for a password check: a record that cannot be parsed counts
+ * as missing (cstore-auth-ts refuses it as invalid credentials); errors are storage failures.
+ */
+static gboolean
+load_login_record (DgAccounts *self, const char *name, JsonObject **out_record,
+                   GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (_dg_accounts_load_record (self, name, out_record, cancellable, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_SERIALIZATION))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_debug ("%s", local_error->message);
+  return TRUE;
+}
+
+/* Whether @record holds a password object (null or absent: the account cannot log in). */
+static gboolean
+has_password (JsonObject *record)
+{
+  JsonNode *node = json_object_get_member (record, "password");
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node);
+}
+
 /*
  * Spends one hash on a record nobody can match, so that an unknown or deleted user takes
  * as long to refuse as a wrong password: response times do not reveal which names exist.
@@ -54,7 +99,6 @@ verify_password (DgAccounts *self, JsonObject *record, const char *password, GEr
 static void
 verify_dummy (DgAccounts *self, const char *password)
 {
-  JsonObject *params;
   guint8 bytes[DG_PASSWORD_SALT_LENGTH + DG_ARGON2ID_OUTPUT_LENGTH];
   g_autofree char *salt = NULL;
   g_autofree char *hash = NULL;
@@ -65,19 +109,10 @@ verify_dummy (DgAccounts *self, const char *password)
       dg_random_bytes (bytes, sizeof bytes);
       salt = g_base64_encode (bytes, DG_PASSWORD_SALT_LENGTH);
       hash = g_base64_encode (bytes + DG_PASSWORD_SALT_LENGTH, DG_ARGON2ID_OUTPUT_LENGTH);
-      self->dummy_record = json_object_new ();
-      json_object_set_string_member (self->dummy_record, "algo", "argon2id");
-      json_object_set_string_member (self->dummy_record, "hash", hash);
-      json_object_set_string_member (self->dummy_record, "salt", salt);
-      json_object_set_int_member (self->dummy_record, "version", DG_PASSWORD_RECORD_VERSION);
-      params = json_object_new ();
-      json_object_set_int_member (params, "timeCost", DG_ARGON2ID_TIME_COST);
-      json_object_set_int_member (params, "memoryCost", DG_ARGON2ID_MEMORY_COST_KIB);
-      json_object_set_int_member (params, "parallelism", DG_ARGON2ID_PARALLELISM);
-      json_object_set_int_member (params, "outputLen", DG_ARGON2ID_OUTPUT_LENGTH);
-      json_object_set_object_member (self->dummy_record, "params", params);
+      self->dummy_record = dg_password_record_new (DG_PASSWORD_ALGO_ARGON2ID, hash, salt);
     }
   g_mutex_unlock (&self->init_mutex);
+  /* Shared by concurrent logins: dg_password_verify() only reads it. */
   dg_password_verify (self->dummy_record, password != NULL && *password ? password : "x",
                       self->pepper, NULL);
 }
@@ -116,13 +151,8 @@ authenticate_mock (DgAccounts *self, const char *username, const char *password,
     }
 
   key = dg_js_to_lower (username_candidate);
-  record = _dg_accounts_load_record (self, key, cancellable, &local_error);
-  if (local_error != NULL &&
-      !g_error_matches (local_error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_SERIALIZATION))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!load_login_record (self, key, &record, cancellable, error))
+    return NULL;
   if (record == NULL)
     return (invalid_credentials (error), NULL);
 
@@ -155,7 +185,6 @@ dg_accounts_authenticate (DgAccounts *self, const char *username, const char *pa
 {
   g_autofree char *name = NULL;
   g_autoptr (JsonObject) record = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), NULL);
 
@@ -168,29 +197,15 @@ dg_accounts_authenticate (DgAccounts *self, const char *username, const char *pa
   name = dg_accounts_canonicalize_username (username, error);
   if (name == NULL)
     return NULL;
-  record = _dg_accounts_load_record (self, name, cancellable, &local_error);
-  if (local_error != NULL)
-    {
-      if (!g_error_matches (local_error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_SERIALIZATION))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      g_debug ("%s", local_error->message);
-    }
-  if (record == NULL || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (record, "password")))
+  if (!load_login_record (self, name, &record, cancellable, error))
+    return NULL;
+  if (record == NULL || !has_password (record))
     {
       verify_dummy (self, password);
       return (invalid_credentials (error), NULL);
     }
-  if (!verify_password (self, record, password != NULL ? password : "", &local_error))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        invalid_credentials (error);
-      return NULL;
-    }
+  if (!check_password (self, record, password, error))
+    return NULL;
   return dg_accounts_record_to_account (name, record);
 }
 
@@ -221,23 +236,15 @@ dg_accounts_update (DgAccounts *self, const char *username, const char *role, Js
 {
   g_autofree char *name = NULL;
   g_autoptr (JsonObject) record = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), NULL);
 
-  if (!dg_accounts_prepare (self, cancellable, error))
+  if (!_dg_accounts_lookup (self, username, &name, &record, cancellable, error))
     return NULL;
-  name = _dg_accounts_storage_name (self, username, error);
-  if (name == NULL)
-    return NULL;
-  record = _dg_accounts_load_record (self, name, cancellable, &local_error);
   if (record == NULL)
     {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_NOT_FOUND,
-                     "User \"%s\" not found.", name);
+      g_set_error (error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_NOT_FOUND, "User \"%s\" not found.",
+                   name);
       return NULL;
     }
   if (role != NULL && !_dg_accounts_validate_role (role, error))
@@ -277,7 +284,6 @@ dg_accounts_change_password (DgAccounts *self, const char *username, const char 
 {
   g_autofree char *name = NULL;
   g_autoptr (JsonObject) record = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), FALSE);
 
@@ -286,25 +292,12 @@ dg_accounts_change_password (DgAccounts *self, const char *username, const char 
   name = _dg_accounts_storage_name (self, username, error);
   if (name == NULL)
     return FALSE;
-  record = _dg_accounts_load_record (self, name, cancellable, &local_error);
-  if (local_error != NULL &&
-      !g_error_matches (local_error, DG_ACCOUNTS_ERROR, DG_ACCOUNTS_ERROR_SERIALIZATION))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!load_login_record (self, name, &record, cancellable, error))
+    return FALSE;
   if (record == NULL)
     return invalid_credentials (error);
-  if (!verify_password (self, record, current_password != NULL ? current_password : "",
-                        &local_error))
-    {
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      return invalid_credentials (error);
-    }
+  if (!check_password (self, record, current_password, error))
+    return FALSE;
   return replace_password (self, name, record, new_password, cancellable, error);
 }
 
@@ -324,7 +317,6 @@ load_admin_target (DgAccounts *self, const char *actor, const char *username,
   g_autofree char *target = dg_js_trim_lower (username);
   g_autofree char *name = NULL;
   g_autoptr (JsonObject) record = NULL;
-  g_autoptr (GError) local_error = NULL;
   JsonNode *metadata;
 
   if (target == NULL || target[0] == '\0')
@@ -347,12 +339,8 @@ load_admin_target (DgAccounts *self, const char *actor, const char *username,
   name = _dg_accounts_storage_name (self, target, error);
   if (name == NULL)
     return NULL;
-  record = _dg_accounts_load_record (self, name, cancellable, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!_dg_accounts_load_record (self, name, &record, cancellable, error))
+    return NULL;
   metadata = record != NULL ? json_object_get_member (record, "metadata") : NULL;
   if (record == NULL || (JSON_NODE_HOLDS_OBJECT (metadata) &&
                          dg_accounts_metadata_is_deleted (json_node_get_object (metadata))))

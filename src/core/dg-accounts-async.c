@@ -79,7 +79,6 @@ operation_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
   gpointer result = NULL;
   GDestroyNotify result_free = NULL;
   gboolean ok = FALSE;
-  gboolean boolean_result = FALSE;
 
   switch (op->kind)
     {
@@ -114,7 +113,7 @@ operation_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
       result_free = (GDestroyNotify) wipe_free;
       break;
     case OP_NEEDS_FIRST_ADMIN:
-      boolean_result = ok = dg_accounts_needs_first_admin (self, cancellable, &error);
+      ok = dg_accounts_needs_first_admin (self, cancellable, &error);
       break;
     case OP_CHANGE_PASSWORD:
       ok = dg_accounts_change_password (self, op->username, op->password, op->new_password,
@@ -135,8 +134,6 @@ operation_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
     g_task_return_error (task, error);
   else if (result_free != NULL)
     g_task_return_pointer (task, result, result_free);
-  else if (op->kind == OP_NEEDS_FIRST_ADMIN)
-    g_task_return_boolean (task, boolean_result);
   else
     g_task_return_boolean (task, ok);
 }

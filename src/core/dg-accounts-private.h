@@ -31,9 +31,20 @@ char       *_dg_accounts_now_iso          (DgAccounts    *self);
 char       *_dg_accounts_storage_name     (DgAccounts    *self,
                                            const char    *username,
                                            GError       **error);
-/* Reads and parses a record; NULL without an error when missing. */
-JsonObject *_dg_accounts_load_record      (DgAccounts    *self,
+/*
+ * Reads and parses the record stored under @name: TRUE with *@out_record NULL when there is
+ * none; FALSE with @error when it cannot be read (storage) or parsed (SERIALIZATION).
+ */
+gboolean    _dg_accounts_load_record      (DgAccounts    *self,
                                            const char    *name,
+                                           JsonObject   **out_record,
+                                           GCancellable  *cancellable,
+                                           GError       **error);
+/* Prepares @self, then loads the record of @username under its storage name (*@out_name). */
+gboolean    _dg_accounts_lookup           (DgAccounts    *self,
+                                           const char    *username,
+                                           char         **out_name,
+                                           JsonObject   **out_record,
                                            GCancellable  *cancellable,
                                            GError       **error);
 gboolean    _dg_accounts_store_record     (DgAccounts    *self,

@@ -16,8 +16,6 @@ G_DEFINE_QUARK (dg_accounts_error_quark, dg_accounts_error)
 #define PEPPER_SETTING "accounts.pepper"
 /* Mock accounts live only in this process, so their pepper need not be secret. */
 #define MOCK_PEPPER "datagems-mock-pepper"
-/* Who soft-deleted an account when no signed-in admin did (the CLI). */
-#define OPERATOR_ACTOR "system"
 
 G_DEFINE_FINAL_TYPE (DgAccounts, dg_accounts, G_TYPE_OBJECT)
 
@@ -169,20 +167,11 @@ seed_mock_users (DgAccounts *self, GError **error)
 
   for (gsize i = 0; i < G_N_ELEMENTS (mock_users); i++)
     {
-      JsonObject *password = json_object_new ();
-      JsonObject *params = json_object_new ();
+      JsonObject *password = dg_password_record_new (DG_PASSWORD_ALGO_ARGON2ID, mock_users[i].hash,
+                                                     mock_users[i].salt);
       g_autoptr (JsonObject) record = NULL;
       g_autofree char *text = NULL;
 
-      json_object_set_string_member (password, "algo", "argon2id");
-      json_object_set_string_member (password, "hash", mock_users[i].hash);
-      json_object_set_string_member (password, "salt", mock_users[i].salt);
-      json_object_set_int_member (password, "version", DG_PASSWORD_RECORD_VERSION);
-      json_object_set_int_member (params, "timeCost", DG_ARGON2ID_TIME_COST);
-      json_object_set_int_member (params, "memoryCost", DG_ARGON2ID_MEMORY_COST_KIB);
-      json_object_set_int_member (params, "parallelism", DG_ARGON2ID_PARALLELISM);
-      json_object_set_int_member (params, "outputLen", DG_ARGON2ID_OUTPUT_LENGTH);
-      json_object_set_object_member (password, "params", params);
       record = dg_accounts_record_new (password, mock_users[i].role, NULL, now);
       text = dg_accounts_record_to_text (record);
       if (!self->backend->put (self->backend, mock_users[i].username, record, text, NULL, error))
@@ -191,24 +180,44 @@ seed_mock_users (DgAccounts *self, GError **error)
   return TRUE;
 }
 
+/*
+ * Hashes @password into a new record and writes it under @name, unless the name is taken
+ * (@only_if_empty: unless any account exists); *@inserted tells which. Returns the record,
+ * also when it was not written; NULL with @error when hashing or storage failed.
+ */
+static JsonObject *
+insert_new_account (DgAccounts *self, const char *name, const char *password, const char *role,
+                    JsonObject *metadata, gboolean only_if_empty, gboolean *inserted,
+                    GCancellable *cancellable, GError **error)
+{
+  g_autoptr (JsonObject) record = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *now = NULL;
+  JsonObject *password_record;
+
+  password_record = _dg_accounts_hash_password (self, password, error);
+  if (password_record == NULL)
+    return NULL;
+  now = _dg_accounts_now_iso (self);
+  record = dg_accounts_record_new (password_record, role, metadata, now);
+  text = dg_accounts_record_to_text (record);
+  if (!self->backend->insert (self->backend, name, record, text, only_if_empty, inserted,
+                              cancellable, error))
+    return NULL;
+  return g_steal_pointer (&record);
+}
+
 static gboolean
 create_bootstrap_admin (DgAccounts *self, gboolean only_if_empty, GCancellable *cancellable,
                         GError **error)
 {
   g_autoptr (JsonObject) record = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *now = NULL;
-  JsonObject *password;
   gboolean inserted;
 
-  password = _dg_accounts_hash_password (self, self->config->auth_bootstrap_admin_password, error);
-  if (password == NULL)
-    return FALSE;
-  now = _dg_accounts_now_iso (self);
-  record = dg_accounts_record_new (password, DG_ACCOUNT_ROLE_ADMIN, NULL, now);
-  text = dg_accounts_record_to_text (record);
-  if (!self->backend->insert (self->backend, DG_ACCOUNTS_ADMIN_USERNAME, record, text,
-                              only_if_empty, &inserted, cancellable, error))
+  record = insert_new_account (self, DG_ACCOUNTS_ADMIN_USERNAME,
+                               self->config->auth_bootstrap_admin_password, DG_ACCOUNT_ROLE_ADMIN,
+                               NULL, only_if_empty, &inserted, cancellable, error);
+  if (record == NULL)
     return FALSE;
   if (inserted)
     g_message ("Created the bootstrap admin account “%s”", DG_ACCOUNTS_ADMIN_USERNAME);
@@ -310,22 +319,37 @@ _dg_accounts_storage_name (DgAccounts *self, const char *username, GError **erro
   return name;
 }
 
-/* Reads and parses a record. NULL without an error when missing. */
-JsonObject *
-_dg_accounts_load_record (DgAccounts *self, const char *name, GCancellable *cancellable,
-                          GError **error)
+gboolean
+_dg_accounts_load_record (DgAccounts *self, const char *name, JsonObject **out_record,
+                          GCancellable *cancellable, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autofree char *text = self->backend->get (self->backend, name, cancellable, &local_error);
 
+  *out_record = NULL;
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      return FALSE;
     }
   if (text == NULL)
-    return NULL;
-  return dg_accounts_record_parse (name, text, error);
+    return TRUE;
+  *out_record = dg_accounts_record_parse (name, text, error);
+  return *out_record != NULL;
+}
+
+gboolean
+_dg_accounts_lookup (DgAccounts *self, const char *username, char **out_name,
+                     JsonObject **out_record, GCancellable *cancellable, GError **error)
+{
+  *out_name = NULL;
+  *out_record = NULL;
+  if (!dg_accounts_prepare (self, cancellable, error))
+    return FALSE;
+  *out_name = _dg_accounts_storage_name (self, username, error);
+  if (*out_name == NULL)
+    return FALSE;
+  return _dg_accounts_load_record (self, *out_name, out_record, cancellable, error);
 }
 
 gboolean
@@ -353,22 +377,11 @@ dg_accounts_get (DgAccounts *self, const char *username, GCancellable *cancellab
 {
   g_autofree char *name = NULL;
   g_autoptr (JsonObject) record = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), NULL);
 
-  if (!dg_accounts_prepare (self, cancellable, error))
+  if (!_dg_accounts_lookup (self, username, &name, &record, cancellable, error) || record == NULL)
     return NULL;
-  name = _dg_accounts_storage_name (self, username, error);
-  if (name == NULL)
-    return NULL;
-  record = _dg_accounts_load_record (self, name, cancellable, &local_error);
-  if (record == NULL)
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
   return dg_accounts_record_to_account (name, record);
 }
 
@@ -482,11 +495,8 @@ dg_accounts_create (DgAccounts *self, const char *username, const char *password
 {
   g_autofree char *name = NULL;
   g_autofree char *existing = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *now = NULL;
   g_autoptr (JsonObject) record = NULL;
   g_autoptr (GError) local_error = NULL;
-  JsonObject *password_record;
   gboolean inserted;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), NULL);
@@ -519,14 +529,9 @@ dg_accounts_create (DgAccounts *self, const char *username, const char *password
   if (!_dg_accounts_validate_role (role, error))
     return NULL;
 
-  password_record = _dg_accounts_hash_password (self, password, error);
-  if (password_record == NULL)
-    return NULL;
-  now = _dg_accounts_now_iso (self);
-  record = dg_accounts_record_new (password_record, role, metadata, now);
-  text = dg_accounts_record_to_text (record);
-  if (!self->backend->insert (self->backend, name, record, text, FALSE, &inserted, cancellable,
-                              error))
+  record = insert_new_account (self, name, password, role, metadata, FALSE, &inserted, cancellable,
+                               error);
+  if (record == NULL)
     return NULL;
   if (!inserted)
     {
@@ -565,10 +570,7 @@ dg_accounts_create_first_admin (DgAccounts *self, const char *username, const ch
                                 GCancellable *cancellable, GError **error)
 {
   g_autofree char *name = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *now = NULL;
   g_autoptr (JsonObject) record = NULL;
-  JsonObject *password_record;
   gboolean inserted = FALSE;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), NULL);
@@ -580,14 +582,9 @@ dg_accounts_create_first_admin (DgAccounts *self, const char *username, const ch
     return NULL;
   if (self->backend->kind == DG_ACCOUNTS_BACKEND_SQLITE)
     {
-      password_record = _dg_accounts_hash_password (self, password, error);
-      if (password_record == NULL)
-        return NULL;
-      now = _dg_accounts_now_iso (self);
-      record = dg_accounts_record_new (password_record, DG_ACCOUNT_ROLE_ADMIN, NULL, now);
-      text = dg_accounts_record_to_text (record);
-      if (!self->backend->insert (self->backend, name, record, text, TRUE, &inserted, cancellable,
-                                  error))
+      record = insert_new_account (self, name, password, DG_ACCOUNT_ROLE_ADMIN, NULL, TRUE,
+                                   &inserted, cancellable, error);
+      if (record == NULL)
         return NULL;
     }
   if (!inserted)

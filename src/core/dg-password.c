@@ -478,8 +478,6 @@ dg_password_hash_full (DgPasswordAlgo algo, const char *password, const char *pe
   guint8 tag[DG_ARGON2ID_OUTPUT_LENGTH];
   g_autofree char *hash_b64 = NULL;
   g_autofree char *salt_b64 = NULL;
-  JsonObject *record;
-  JsonObject *params;
 
   G_STATIC_ASSERT (DG_ARGON2ID_OUTPUT_LENGTH == DG_SCRYPT_KEY_LENGTH);
   g_return_val_if_fail (pepper != NULL, NULL);
@@ -496,25 +494,41 @@ dg_password_hash_full (DgPasswordAlgo algo, const char *password, const char *pe
   else
     dg_random_bytes (salt_bytes, sizeof salt_bytes);
 
-  params = algo == DG_PASSWORD_ALGO_SCRYPT ? scrypt_params_object () : argon2id_params_object ();
   if (!compute_stable_tag (algo, password, pepper, salt_bytes, tag, error))
-    {
-      json_object_unref (params);
-      return NULL;
-    }
+    return NULL;
 
   hash_b64 = g_base64_encode (tag, sizeof tag);
   salt_b64 = g_base64_encode (salt_bytes, sizeof salt_bytes);
   dg_crypto_wipe (tag, sizeof tag);
+  return dg_password_record_new (algo, hash_b64, salt_b64);
+}
+
+/**
+ * dg_password_record_new:
+ * @algo: the algorithm the hash was made with
+ * @hash: the base64 hash
+ * @salt: the base64 salt
+ *
+ * Returns: (transfer full): a password record with the default parameters of @algo
+ */
+JsonObject *
+dg_password_record_new (DgPasswordAlgo algo, const char *hash, const char *salt)
+{
+  JsonObject *record;
+
+  g_return_val_if_fail (hash != NULL, NULL);
+  g_return_val_if_fail (salt != NULL, NULL);
 
   /* Key order of cstore-auth-ts: algo, hash, salt, version, params. */
   record = json_object_new ();
   json_object_set_string_member (record, "algo",
                                  algo == DG_PASSWORD_ALGO_SCRYPT ? "scrypt" : "argon2id");
-  json_object_set_string_member (record, "hash", hash_b64);
-  json_object_set_string_member (record, "salt", salt_b64);
+  json_object_set_string_member (record, "hash", hash);
+  json_object_set_string_member (record, "salt", salt);
   json_object_set_int_member (record, "version", DG_PASSWORD_RECORD_VERSION);
-  json_object_set_object_member (record, "params", params);
+  json_object_set_object_member (record, "params",
+                                 algo == DG_PASSWORD_ALGO_SCRYPT ? scrypt_params_object ()
+                                                                 : argon2id_params_object ());
   return record;
 }
 

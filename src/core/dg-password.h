@@ -89,6 +89,14 @@ JsonObject *dg_password_hash_full      (DgPasswordAlgo  algo,
                                         GError        **error);
 
 /*
+ * The record cstore-auth-ts writes for an existing @hash and @salt (base64), with the
+ * default parameters of @algo (for built-in records; new hashes come from dg_password_hash).
+ */
+JsonObject *dg_password_record_new     (DgPasswordAlgo  algo,
+                                        const char     *hash,
+                                        const char     *salt);
+
+/*
  * Checks that @record has the shape cstore-auth-ts requires of a non-null password
  * (algo, hash and salt strings, a numeric version, a params object).
  */
