@@ -7,6 +7,7 @@
 
 #include "dg-json-copy.h"
 #include "dg-json-reader.h"
+#include "dg-json-schema-private.h"
 #include "dg-json-schema.h"
 #include "dg-json-writer.h"
 #include "dg-test-utils.h"
@@ -254,6 +255,69 @@ test_copy_threads (void)
   g_assert_cmpstr (text, ==, "[{\"a\":[1]},[\"x\"],0.5,\"s\"]");
 }
 
+/* RFC 3986 5.4: every normal and abnormal example of reference resolution. */
+static void
+test_uri_resolve (void)
+{
+  static const char *const cases[][2] = {
+    { "g:h", "g:h" },
+    { "g", "http://a/b/c/g" },
+    { "./g", "http://a/b/c/g" },
+    { "g/", "http://a/b/c/g/" },
+    { "/g", "http://a/g" },
+    { "//g", "http://g" },
+    { "?y", "http://a/b/c/d;p?y" },
+    { "g?y", "http://a/b/c/g?y" },
+    { "#s", "http://a/b/c/d;p?q#s" },
+    { "g#s", "http://a/b/c/g#s" },
+    { "g?y#s", "http://a/b/c/g?y#s" },
+    { ";x", "http://a/b/c/;x" },
+    { "g;x", "http://a/b/c/g;x" },
+    { "g;x?y#s", "http://a/b/c/g;x?y#s" },
+    { "", "http://a/b/c/d;p?q" },
+    { ".", "http://a/b/c/" },
+    { "./", "http://a/b/c/" },
+    { "..", "http://a/b/" },
+    { "../", "http://a/b/" },
+    { "../g", "http://a/b/g" },
+    { "../..", "http://a/" },
+    { "../../", "http://a/" },
+    { "../../g", "http://a/g" },
+    { "../../../g", "http://a/g" },
+    { "../../../../g", "http://a/g" },
+    { "/./g", "http://a/g" },
+    { "/../g", "http://a/g" },
+    { "g.", "http://a/b/c/g." },
+    { ".g", "http://a/b/c/.g" },
+    { "g..", "http://a/b/c/g.." },
+    { "..g", "http://a/b/c/..g" },
+    { "./../g", "http://a/b/g" },
+    { "./g/.", "http://a/b/c/g/" },
+    { "g/./h", "http://a/b/c/g/h" },
+    { "g/../h", "http://a/b/c/h" },
+    { "g;x=1/./y", "http://a/b/c/g;x=1/y" },
+    { "g;x=1/../y", "http://a/b/c/y" },
+    { "g?y/./x", "http://a/b/c/g?y/./x" },
+    { "g?y/../x", "http://a/b/c/g?y/../x" },
+    { "g#s/./x", "http://a/b/c/g#s/./x" },
+    { "g#s/../x", "http://a/b/c/g#s/../x" },
+    { "http:g", "http:g" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *resolved = dg_js_uri_resolve ("http://a/b/c/d;p?q", cases[i][0]);
+
+      g_assert_cmpstr (resolved, ==, cases[i][1]);
+    }
+  {
+    /* A base with an authority and an empty path merges under "/". */
+    g_autofree char *resolved = dg_js_uri_resolve ("http://a", "g");
+
+    g_assert_cmpstr (resolved, ==, "http://a/g");
+  }
+}
+
 static void
 test_huge_string (void)
 {
@@ -419,6 +483,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/json-schema/reader/deep", test_reader_deep);
   g_test_add_func ("/core/json-schema/copy/shares-nothing", test_copy);
   g_test_add_func ("/core/json-schema/copy/threads", test_copy_threads);
+  g_test_add_func ("/core/json-schema/uri-resolve", test_uri_resolve);
   g_test_add_func ("/core/json-schema/hostile/huge-string", test_huge_string);
   g_test_add_func ("/core/json-schema/hostile/ref-cycle", test_ref_cycle);
   g_test_add_func ("/core/json-schema/hostile/deep-schema", test_deep_schema);

@@ -104,6 +104,45 @@ remove_dot_segments (const char *path, gsize len)
   return g_string_free (out, FALSE);
 }
 
+static void
+append_scheme (GString *t, const Parts *p)
+{
+  if (p->scheme != NULL)
+    {
+      g_string_append_len (t, p->scheme, p->scheme_len);
+      g_string_append_c (t, ':');
+    }
+}
+
+static void
+append_authority (GString *t, const Parts *p)
+{
+  if (p->authority != NULL)
+    {
+      g_string_append (t, "//");
+      g_string_append_len (t, p->authority, p->authority_len);
+    }
+}
+
+/* RFC 3986 5.2.3: a relative path joined to the base's directory. */
+static char *
+merge_paths (const Parts *b, const Parts *r)
+{
+  g_autoptr (GString) merged = g_string_new (NULL);
+
+  if (b->authority != NULL && b->path_len == 0)
+    g_string_append_c (merged, '/');
+  else
+    {
+      const char *slash = g_strrstr_len (b->path, b->path_len, "/");
+
+      if (slash != NULL)
+        g_string_append_len (merged, b->path, slash - b->path + 1);
+    }
+  g_string_append_len (merged, r->path, r->path_len);
+  return remove_dot_segments (merged->str, merged->len);
+}
+
 /**
  * dg_js_uri_resolve:
  *
@@ -115,77 +154,38 @@ dg_js_uri_resolve (const char *base, const char *reference)
   Parts b, r;
   GString *t = g_string_new (NULL);
   g_autofree char *path = NULL;
-  const char *query = NULL;
-  gsize query_len = 0;
+  const char *query;
+  gsize query_len;
 
   split (base, &b);
   split (reference, &r);
 
-  if (r.scheme != NULL)
+  /* 5.2.2: the first of scheme, authority and path that the reference has is taken from
+   * it, with everything after it; the parts before come from the base. */
+  append_scheme (t, r.scheme != NULL ? &r : &b);
+  query = r.query;
+  query_len = r.query_len;
+  if (r.scheme != NULL || r.authority != NULL)
     {
-      g_string_append_len (t, r.scheme, r.scheme_len);
-      g_string_append_c (t, ':');
-      if (r.authority != NULL)
-        {
-          g_string_append (t, "//");
-          g_string_append_len (t, r.authority, r.authority_len);
-        }
+      append_authority (t, &r);
       path = remove_dot_segments (r.path, r.path_len);
-      query = r.query;
-      query_len = r.query_len;
     }
   else
     {
-      if (b.scheme != NULL)
+      append_authority (t, &b);
+      if (r.path_len == 0)
         {
-          g_string_append_len (t, b.scheme, b.scheme_len);
-          g_string_append_c (t, ':');
+          path = g_strndup (b.path, b.path_len);
+          if (r.query == NULL)
+            {
+              query = b.query;
+              query_len = b.query_len;
+            }
         }
-      if (r.authority != NULL)
-        {
-          g_string_append (t, "//");
-          g_string_append_len (t, r.authority, r.authority_len);
-          path = remove_dot_segments (r.path, r.path_len);
-          query = r.query;
-          query_len = r.query_len;
-        }
+      else if (r.path[0] == '/')
+        path = remove_dot_segments (r.path, r.path_len);
       else
-        {
-          if (b.authority != NULL)
-            {
-              g_string_append (t, "//");
-              g_string_append_len (t, b.authority, b.authority_len);
-            }
-          if (r.path_len == 0)
-            {
-              path = g_strndup (b.path, b.path_len);
-              query = r.query != NULL ? r.query : b.query;
-              query_len = r.query != NULL ? r.query_len : b.query_len;
-            }
-          else
-            {
-              if (r.path[0] == '/')
-                path = remove_dot_segments (r.path, r.path_len);
-              else
-                {
-                  g_autoptr (GString) merged = g_string_new (NULL);
-
-                  if (b.authority != NULL && b.path_len == 0)
-                    g_string_append_c (merged, '/');
-                  else
-                    {
-                      const char *slash = g_strrstr_len (b.path, b.path_len, "/");
-
-                      if (slash != NULL)
-                        g_string_append_len (merged, b.path, slash - b.path + 1);
-                    }
-                  g_string_append_len (merged, r.path, r.path_len);
-                  path = remove_dot_segments (merged->str, merged->len);
-                }
-              query = r.query;
-              query_len = r.query_len;
-            }
-        }
+        path = merge_paths (&b, &r);
     }
   g_string_append (t, path);
   if (query != NULL)
