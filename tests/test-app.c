@@ -527,6 +527,29 @@ job_flow (DgAppHarness *h, gpointer data)
                     gtk_list_view_get_model (GTK_LIST_VIEW (find_id (window, "jobs_view"))))) == 1,
                 10000 * SLOW);
 
+  /* Search and filter (Ctrl+F's action opens the search bar). */
+  {
+    GtkStack *jobs_stack = GTK_STACK (find_id (window, "jobs_stack"));
+    GtkEditable *search = GTK_EDITABLE (find_id (window, "search_entry"));
+    GtkDropDown *filter = GTK_DROP_DOWN (find_id (window, "filter_dropdown"));
+
+    g_assert_true (gtk_widget_activate_action (window, "win.search", NULL));
+    g_assert_true (
+        gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (find_id (window, "search_bar"))));
+    gtk_editable_set_text (search, "no such job");
+    DG_TEST_WAIT (g_strcmp0 (gtk_stack_get_visible_child_name (jobs_stack), "no-match") == 0,
+                  5000 * SLOW);
+    gtk_editable_set_text (search, "support");
+    DG_TEST_WAIT (g_strcmp0 (gtk_stack_get_visible_child_name (jobs_stack), "list") == 0,
+                  5000 * SLOW);
+    gtk_drop_down_set_selected (filter, 1); /* active: the job is finished */
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (jobs_stack), ==, "no-match");
+    gtk_drop_down_set_selected (filter, 2); /* finished */
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (jobs_stack), ==, "list");
+    gtk_drop_down_set_selected (filter, 0);
+    gtk_editable_set_text (search, "");
+  }
+
   /* Record preview: a row per record, read page by page. */
   records = dg_job_view_get_records (view);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (records)), ==, 25);

@@ -148,6 +148,8 @@ on_accounts_listed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   accounts = dg_accounts_list_finish (DG_ACCOUNTS (source), result, &error);
   busy_pop (self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (accounts == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -196,6 +198,8 @@ on_account_changed (GObject *source, GAsyncResult *result, gpointer user_data)
     ok = dg_accounts_soft_delete_finish (DG_ACCOUNTS (source), result, &error);
 
   busy_pop (self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (!ok)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -216,6 +220,8 @@ on_password_reset (GObject *source, GAsyncResult *result, gpointer user_data)
 
   password = dg_accounts_reset_password_finish (DG_ACCOUNTS (source), result, &error);
   busy_pop (self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (password == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -405,6 +411,8 @@ on_registration_read (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean enabled = dg_registration_is_enabled_finish (DG_REGISTRATION (source), result, &error);
 
   busy_pop (self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (error != NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -421,6 +429,8 @@ on_registration_written (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (GError) error = NULL;
 
   busy_pop (self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (!dg_registration_set_enabled_finish (DG_REGISTRATION (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

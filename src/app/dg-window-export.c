@@ -56,6 +56,11 @@ on_exported (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   g_free (data);
+  if (dg_window_is_closed (self))
+    {
+      (void) dg_engine_export_finish (DG_ENGINE (source), result, NULL);
+      return;
+    }
   self->exporting = FALSE;
   adw_window_title_set_subtitle (self->content_title, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);

@@ -136,6 +136,8 @@ on_jobs_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) jobs = dg_engine_list_jobs_finish (DG_ENGINE (source), result, &error);
   g_autoptr (GPtrArray) items = NULL;
 
+  if (dg_window_is_closed (self))
+    return;
   if (jobs == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -195,6 +197,8 @@ on_job_reloaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DgJob) job = dg_engine_get_job_finish (DG_ENGINE (source), result, &error);
 
+  if (dg_window_is_closed (self))
+    return;
   if (job == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -351,6 +355,8 @@ on_models_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   g_auto (GStrv) list = NULL;
 
+  if (dg_window_is_closed (self))
+    return;
   if (models == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -499,6 +505,8 @@ on_drafted (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (DgDraft) draft = dg_engine_draft_finish (DG_ENGINE (source), result, &error);
   g_autofree char *estimate = NULL;
 
+  if (dg_window_is_closed (self))
+    return;
   dg_job_editor_set_drafting (self->job_editor, FALSE);
   if (draft == NULL)
     {
@@ -592,6 +600,8 @@ on_confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->confirming = FALSE;
   job_id = dg_engine_confirm_finish (DG_ENGINE (source), result, &details, NULL, &error);
+  if (dg_window_is_closed (self))
+    return;
   if (job_id == NULL)
     {
       g_autoptr (GString) text = g_string_new (error->message);

@@ -58,6 +58,8 @@ struct _DgWindow
 };
 
 DgApplication *dg_window_get_app           (DgWindow *self);
+/* TRUE once the window closed: late async results are dropped. */
+gboolean       dg_window_is_closed         (DgWindow *self);
 /* Login flow (dg-window-session.c). */
 void           dg_window_session_start     (DgWindow *self);
 void           dg_window_session_sign_out  (DgWindow *self);

@@ -16,6 +16,13 @@
 
 static void check_first_run (DgWindow *self);
 
+/* A result that arrives after the window closed (or left its application) is dropped. */
+static gboolean
+window_closed (DgWindow *self, const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || dg_window_is_closed (self);
+}
+
 static const char *
 friendly_message (const GError *error)
 {
@@ -72,7 +79,7 @@ on_session_issued (GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_free (data);
   token = dg_sessions_issue_finish (DG_SESSIONS (source), result, &session, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (window_closed (self, error))
     return;
   if (token == NULL)
     {
@@ -125,7 +132,7 @@ on_account_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     account = dg_accounts_create_first_admin_finish (DG_ACCOUNTS (source), result, &error);
   else
     account = dg_accounts_authenticate_finish (DG_ACCOUNTS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (window_closed (self, error))
     return;
   if (account == NULL)
     {
@@ -170,7 +177,7 @@ on_first_run_checked (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean first_run;
 
   first_run = dg_accounts_needs_first_admin_finish (DG_ACCOUNTS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (window_closed (self, error))
     return;
   dg_login_page_set_busy (self->login_page, FALSE);
   if (error != NULL)
@@ -206,7 +213,7 @@ on_remembered_session_verified (GObject *source, GAsyncResult *result, gpointer 
   g_autofree char *token = g_settings_get_string (self->settings, "session-token");
 
   session = dg_sessions_verify_finish (DG_SESSIONS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (window_closed (self, error))
     return;
   if (session == NULL)
     {
@@ -229,13 +236,15 @@ on_app_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!dg_application_load_finish (DG_APPLICATION (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (window_closed (self, error))
         return;
       dg_login_page_set_busy (self->login_page, FALSE);
       dg_login_page_set_error (self->login_page, error->message);
       return;
     }
 
+  if (window_closed (self, NULL))
+    return;
   token = g_settings_get_string (self->settings, "session-token");
   if (*token == '\0')
     {

@@ -150,6 +150,13 @@ dg_window_show_login (DgWindow *self)
   dg_window_update_actions (self);
 }
 
+gboolean
+dg_window_is_closed (DgWindow *self)
+{
+  return self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable) ||
+         gtk_window_get_application (GTK_WINDOW (self)) == NULL;
+}
+
 DgApplication *
 dg_window_get_app (DgWindow *self)
 {
