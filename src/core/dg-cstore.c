@@ -8,6 +8,7 @@
 
 #include "dg-cstore.h"
 #include "dg-json-reader.h"
+#include "dg-util.h"
 
 /* Answers bigger than this are refused: a whole-hash read of a busy deployment stays far below. */
 #define MAX_BODY_BYTES (256 * 1024 * 1024)
@@ -35,18 +36,6 @@ struct _DgCStore
 };
 
 G_DEFINE_FINAL_TYPE (DgCStore, dg_cstore, G_TYPE_OBJECT)
-
-static void
-ensure_curl_global (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&once, 1);
-    }
-}
 
 static void
 share_lock (CURL *handle, curl_lock_data data, curl_lock_access access, void *user_data)
@@ -89,7 +78,7 @@ dg_cstore_class_init (DgCStoreClass *klass)
 static void
 dg_cstore_init (DgCStore *self)
 {
-  ensure_curl_global ();
+  dg_curl_global_init ();
   for (guint i = 0; i < CURL_LOCK_DATA_LAST; i++)
     g_mutex_init (&self->share_locks[i]);
   g_mutex_init (&self->pool_lock);

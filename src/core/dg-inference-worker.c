@@ -55,14 +55,9 @@ apply_defaults (DgInferenceOptions *o)
 DgInferenceWorker *
 dg_inference_worker_new (const DgInferenceOptions *options)
 {
-  static gsize curl_ready = 0;
   DgInferenceWorker *w = g_new0 (DgInferenceWorker, 1);
 
-  if (g_once_init_enter (&curl_ready))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&curl_ready, 1);
-    }
+  dg_curl_global_init ();
 
   g_atomic_ref_count_init (&w->ref_count);
   if (options != NULL)

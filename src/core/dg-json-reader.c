@@ -178,18 +178,6 @@ skip_ws (Reader *r)
     r->p++;
 }
 
-static inline int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static gboolean
 read_hex4 (Reader *r, const char *at, guint *out)
 {
@@ -199,7 +187,7 @@ read_hex4 (Reader *r, const char *at, guint *out)
     return fail_at (r, at, DG_JSON_ERROR_TRUNCATED, "unexpected end of input in \\u escape");
   for (int i = 0; i < 4; i++)
     {
-      int h = hex_value (at[i]);
+      int h = g_ascii_xdigit_value (at[i]);
 
       if (h < 0)
         return fail_at (r, at - 2, DG_JSON_ERROR_SYNTAX,

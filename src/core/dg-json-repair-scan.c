@@ -151,18 +151,6 @@ pop_container (Scanner *s)
 }
 
 static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static int
 read_hex4 (const char *p, gsize avail)
 {
   int v = 0;
@@ -171,7 +159,7 @@ read_hex4 (const char *p, gsize avail)
     return -2; /* truncated */
   for (int i = 0; i < 4; i++)
     {
-      int h = hex_value (p[i]);
+      int h = g_ascii_xdigit_value (p[i]);
       if (h < 0)
         return -1;
       v = (v << 4) | h;

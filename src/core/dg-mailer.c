@@ -353,18 +353,6 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t u
 }
 
 static void
-ensure_curl_global (void)
-{
-  static gsize once = 0;
-
-  if (g_once_init_enter (&once))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&once, 1);
-    }
-}
-
-static void
 set_delivery_error (DgMailer *self, CURLcode rc, long smtp_code, const char *why, GError **error)
 {
   switch (rc)
@@ -458,7 +446,7 @@ dg_mailer_send (DgMailer *self, const char *to, const char *subject, const char 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  ensure_curl_global ();
+  dg_curl_global_init ();
   message = compose (self, from_address, to, subject, body);
   up = (Upload){ message, strlen (message), 0, cancellable };
   /* IPv6 literals need brackets in a URL. */

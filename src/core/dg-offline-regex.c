@@ -62,18 +62,6 @@ unsupported (Parser *ps, const char *what)
   return FALSE;
 }
 
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static gboolean
 parse_hex (Parser *ps, int digits, gunichar *out)
 {
@@ -81,7 +69,7 @@ parse_hex (Parser *ps, int digits, gunichar *out)
 
   for (int i = 0; i < digits; i++)
     {
-      int h = hex_value (ps->p[i]);
+      int h = g_ascii_xdigit_value (ps->p[i]);
       if (h < 0)
         return unsupported (ps, "a malformed hexadecimal escape");
       value = value * 16 + h;
@@ -163,9 +151,9 @@ parse_escape (Parser *ps, gboolean in_class, DgRegexNode *cls, gboolean *negated
             return unsupported (ps, "a malformed \\u{...} escape");
           for (const char *q = ps->p + 1; q < end; q++)
             {
-              if (hex_value (*q) < 0)
+              if (g_ascii_xdigit_value (*q) < 0)
                 return unsupported (ps, "a malformed \\u{...} escape");
-              value = value * 16 + hex_value (*q);
+              value = value * 16 + g_ascii_xdigit_value (*q);
             }
           ps->p = end + 1;
           *ch = value;

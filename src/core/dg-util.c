@@ -3,8 +3,10 @@
 
 #include "config.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <gio/gio.h>
+#include <string.h>
 #include <sys/random.h>
 
 #include "dg-util.h"
@@ -108,6 +110,8 @@ dg_random_hex (gsize n_bytes)
       hex[2 * i + 1] = digits[bytes[i] & 0xf];
     }
   hex[n_bytes * 2] = '\0';
+  /* The hex is often a secret (a pepper, a session secret): leave no raw copy behind. */
+  explicit_bzero (bytes, n_bytes);
   return hex;
 }
 
@@ -124,4 +128,16 @@ dg_ensure_parent_dir (const char *path, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+void
+dg_curl_global_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&done, 1);
+    }
 }
