@@ -138,13 +138,41 @@ digit_value (char c, gboolean url_only)
   return -1;
 }
 
+/* Turns base64 digits (6 bits each) into bytes as they come. */
+typedef struct
+{
+  GByteArray *out;
+  guint32 acc;
+  int bits;
+} Sextets;
+
+static void
+sextets_push (Sextets *s, int digit)
+{
+  s->acc = (s->acc << 6) | (guint32) digit;
+  s->bits += 6;
+  if (s->bits >= 8)
+    {
+      guint8 byte = (guint8) (s->acc >> (s->bits - 8));
+
+      g_byte_array_append (s->out, &byte, 1);
+      s->bits -= 8;
+      s->acc &= (1u << s->bits) - 1;
+    }
+}
+
+static guint8 *
+sextets_finish (Sextets *s, gsize *out_length)
+{
+  *out_length = s->out->len;
+  return g_byte_array_free (s->out, FALSE);
+}
+
 guint8 *
 dg_base64url_decode (const char *text, gsize *out_length)
 {
+  Sextets s = { NULL, 0, 0 };
   gsize n;
-  GByteArray *out;
-  guint32 acc = 0;
-  int bits = 0;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (out_length != NULL, NULL);
@@ -153,58 +181,35 @@ dg_base64url_decode (const char *text, gsize *out_length)
   /* A single leftover digit cannot encode a byte. */
   if (n % 4 == 1)
     return NULL;
-  out = g_byte_array_sized_new (n * 3 / 4 + 1);
+  s.out = g_byte_array_sized_new (n * 3 / 4 + 1);
   for (gsize i = 0; i < n; i++)
     {
       int v = digit_value (text[i], TRUE);
 
       if (v < 0)
         {
-          g_byte_array_unref (out);
+          g_byte_array_unref (s.out);
           return NULL;
         }
-      acc = (acc << 6) | (guint32) v;
-      bits += 6;
-      if (bits >= 8)
-        {
-          guint8 byte = (guint8) (acc >> (bits - 8));
-
-          g_byte_array_append (out, &byte, 1);
-          bits -= 8;
-          acc &= (1u << bits) - 1;
-        }
+      sextets_push (&s, v);
     }
-  *out_length = out->len;
-  return g_byte_array_free (out, FALSE);
+  return sextets_finish (&s, out_length);
 }
 
 guint8 *
 dg_base64_decode_lenient (const char *text, gsize *out_length)
 {
-  GByteArray *out;
-  guint32 acc = 0;
-  int bits = 0;
+  Sextets s = { NULL, 0, 0 };
 
   g_return_val_if_fail (out_length != NULL, NULL);
 
-  out = g_byte_array_new ();
+  s.out = g_byte_array_new ();
   for (const char *p = text != NULL ? text : ""; *p != '\0' && *p != '='; p++)
     {
       int v = digit_value (*p, FALSE);
 
-      if (v < 0)
-        continue;
-      acc = (acc << 6) | (guint32) v;
-      bits += 6;
-      if (bits >= 8)
-        {
-          guint8 byte = (guint8) (acc >> (bits - 8));
-
-          g_byte_array_append (out, &byte, 1);
-          bits -= 8;
-          acc &= (1u << bits) - 1;
-        }
+      if (v >= 0)
+        sextets_push (&s, v);
     }
-  *out_length = out->len;
-  return g_byte_array_free (out, FALSE);
+  return sextets_finish (&s, out_length);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dg-crypto.h"
+#include "dg-password.h"
 #include "dg-registration-private.h"
 #include "dg-store-mail.h"
 #include "dg-util.h"
@@ -282,13 +283,8 @@ dg_registration_generate_username (const char *email)
 char *
 dg_registration_generate_password (void)
 {
-  guint8 bytes[12];
-  char *password;
-
-  dg_random_bytes (bytes, sizeof bytes);
-  password = dg_base64url_encode (bytes, sizeof bytes);
-  dg_crypto_wipe (bytes, sizeof bytes);
-  return password;
+  /* Upstream's registration and admin reset use the same generator. */
+  return dg_password_generate ();
 }
 
 static gsize
