@@ -433,6 +433,18 @@ session_op_free (SessionOp *op)
   g_free (op);
 }
 
+/* Runs @func with @op (taken) in a GTask thread. */
+static void
+run_op (DgSessions *self, SessionOp *op, gpointer source_tag, GTaskThreadFunc func,
+        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) session_op_free);
+  g_task_run_in_thread (task, func);
+}
+
 static void
 issued_free (Issued *issued)
 {
@@ -464,15 +476,15 @@ dg_sessions_issue_async (DgSessions *self, const char *username, const char *rol
                          GCancellable *cancellable, GAsyncReadyCallback callback,
                          gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SessionOp *op = g_new0 (SessionOp, 1);
+  SessionOp *op;
 
+  g_return_if_fail (DG_IS_SESSIONS (self));
+
+  op = g_new0 (SessionOp, 1);
   op->username = g_strdup (username);
   op->role = g_strdup (role);
   op->now_ms = now_ms;
-  g_task_set_source_tag (task, dg_sessions_issue_async);
-  g_task_set_task_data (task, op, (GDestroyNotify) session_op_free);
-  g_task_run_in_thread (task, issue_thread);
+  run_op (self, op, dg_sessions_issue_async, issue_thread, cancellable, callback, user_data);
 }
 
 char *
@@ -512,14 +524,14 @@ dg_sessions_verify_async (DgSessions *self, const char *token, gint64 now_ms,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SessionOp *op = g_new0 (SessionOp, 1);
+  SessionOp *op;
 
+  g_return_if_fail (DG_IS_SESSIONS (self));
+
+  op = g_new0 (SessionOp, 1);
   op->token = g_strdup (token);
   op->now_ms = now_ms;
-  g_task_set_source_tag (task, dg_sessions_verify_async);
-  g_task_set_task_data (task, op, (GDestroyNotify) session_op_free);
-  g_task_run_in_thread (task, verify_thread);
+  run_op (self, op, dg_sessions_verify_async, verify_thread, cancellable, callback, user_data);
 }
 
 DgSession *
@@ -546,14 +558,14 @@ dg_sessions_revoke_async (DgSessions *self, const char *session_id, gint64 now_m
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SessionOp *op = g_new0 (SessionOp, 1);
+  SessionOp *op;
 
+  g_return_if_fail (DG_IS_SESSIONS (self));
+
+  op = g_new0 (SessionOp, 1);
   op->session_id = g_strdup (session_id);
   op->now_ms = now_ms;
-  g_task_set_source_tag (task, dg_sessions_revoke_async);
-  g_task_set_task_data (task, op, (GDestroyNotify) session_op_free);
-  g_task_run_in_thread (task, revoke_thread);
+  run_op (self, op, dg_sessions_revoke_async, revoke_thread, cancellable, callback, user_data);
 }
 
 gboolean
