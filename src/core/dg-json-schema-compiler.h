@@ -48,6 +48,9 @@ JsonNode   *dg_js_compiler_resolve     (DgJsCompiler       *c,
                                         DgJsNodeInfo       *fallback,
                                         char              **fragment_out);
 
+/* dg-json-schema-compile-cycles.c: FALSE (and the error recorded) on a reference cycle. */
+gboolean    dg_js_compiler_check_cycles (DgJsCompiler      *c);
+
 /* dg-json-schema-keywords.c */
 void        dg_js_compile_node         (DgJsCompiler       *c,
                                         JsonNode           *node,
