@@ -174,24 +174,19 @@ test_retry_after_holds_endpoint (void)
   g_autoptr (DgInference) inference = test_inference_new (1, 3, 5000);
   g_autoptr (DgInferenceEndpoint) endpoint =
       test_endpoint_new (standin, DG_INFERENCE_BACKEND_OPENAI);
-  DgInferenceRequest *requests[3];
+  const guint n_requests = 3;
   g_autoptr (GPtrArray) results = NULL;
   DgStandinStats stats;
 
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    requests[i] = test_record_request (endpoint, i);
   dg_model_standin_set_fault_at (standin, 0, DG_STANDIN_FAULT_RATE_LIMIT);
   dg_model_standin_set_retry_after (standin, "30", "250");
-  results = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
-  for (guint i = 0; i < results->len; i++)
-    g_assert_cmpint (((DgInferenceResult *) results->pdata[i])->status, ==, DG_INFERENCE_STATUS_OK);
+  results = test_run_records (inference, NULL, endpoint, n_requests);
+  test_assert_all_ok (results);
   /* retry-after-ms wins over Retry-After, and nothing reaches the server during the hold. */
   g_assert_cmpint (gap_ms (standin, 0, 1), >=, 250);
   g_assert_cmpint (gap_ms (standin, 0, 1), <, 5000);
   dg_model_standin_get_stats (standin, &stats);
   g_assert_cmpuint (stats.total, ==, 4);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    dg_inference_request_unref (requests[i]);
 }
 
 static void
@@ -221,7 +216,7 @@ test_adaptive_limit (void)
   g_autoptr (DgInference) inference = test_inference_new (16, 8, 5000);
   g_autoptr (DgInferenceEndpoint) endpoint =
       test_endpoint_new (standin, DG_INFERENCE_BACKEND_RATIO1);
-  DgInferenceRequest *requests[32];
+  const guint n_requests = 32;
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GPtrArray) more = NULL;
   DgStandinStats stats;
@@ -229,13 +224,8 @@ test_adaptive_limit (void)
 
   dg_model_standin_set_latency_ms (standin, 20);
   dg_model_standin_set_max_concurrent (standin, 4, DG_STANDIN_OVER_CAP_429);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    requests[i] = test_record_request (endpoint, i);
-  results = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
-  for (guint i = 0; i < results->len; i++)
-    g_assert_cmpint (((DgInferenceResult *) results->pdata[i])->status, ==, DG_INFERENCE_STATUS_OK);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    dg_inference_request_unref (requests[i]);
+  results = test_run_records (inference, NULL, endpoint, n_requests);
+  test_assert_all_ok (results);
 
   shrunk = dg_inference_get_endpoint_limit (inference, endpoint);
   g_assert_cmpuint (shrunk, <, 16);
@@ -243,17 +233,13 @@ test_adaptive_limit (void)
   g_assert_cmpuint (stats.over_cap, >, 0);
   /* Without adaptation every round would waste 12 of 16 requests (three refusals per record);
    * cutting 16 → 12 → 9 → 6 → 4 costs fewer than two per record. */
-  g_assert_cmpuint (stats.over_cap, <, 2 * G_N_ELEMENTS (requests));
-  g_assert_cmpuint (stats.answered_ok, ==, G_N_ELEMENTS (requests));
+  g_assert_cmpuint (stats.over_cap, <, 2 * n_requests);
+  g_assert_cmpuint (stats.answered_ok, ==, n_requests);
   g_assert_cmpuint (stats.max_in_flight, <=, 4);
 
   /* The server recovers: the limit grows again. */
   dg_model_standin_set_max_concurrent (standin, 0, DG_STANDIN_OVER_CAP_429);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    requests[i] = test_record_request (endpoint, i);
-  more = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    dg_inference_request_unref (requests[i]);
+  more = test_run_records (inference, NULL, endpoint, n_requests);
   grown = dg_inference_get_endpoint_limit (inference, endpoint);
   g_assert_cmpuint (grown, >, shrunk);
 }
@@ -266,23 +252,18 @@ test_server_queue (void)
   g_autoptr (DgInference) inference = test_inference_new (8, 1, 5000);
   g_autoptr (DgInferenceEndpoint) endpoint =
       test_endpoint_new (standin, DG_INFERENCE_BACKEND_RATIO1);
-  DgInferenceRequest *requests[16];
+  const guint n_requests = 16;
   g_autoptr (GPtrArray) results = NULL;
   DgStandinStats stats;
 
   dg_model_standin_set_latency_ms (standin, 10);
   dg_model_standin_set_max_concurrent (standin, 3, DG_STANDIN_OVER_CAP_QUEUE);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    requests[i] = test_record_request (endpoint, i);
-  results = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
-  for (guint i = 0; i < results->len; i++)
-    g_assert_cmpint (((DgInferenceResult *) results->pdata[i])->status, ==, DG_INFERENCE_STATUS_OK);
+  results = test_run_records (inference, NULL, endpoint, n_requests);
+  test_assert_all_ok (results);
   dg_model_standin_get_stats (standin, &stats);
   g_assert_cmpuint (stats.total, ==, 16);
   g_assert_cmpuint (stats.max_in_flight, ==, 3);
   g_assert_cmpuint (stats.queued, >, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    dg_inference_request_unref (requests[i]);
 }
 
 /* A server that never answers cannot hold a job: every attempt times out, then it ends. */
@@ -294,15 +275,13 @@ test_hung_server (void)
   g_autoptr (DgInference) inference = test_inference_new (4, 2, 150);
   g_autoptr (DgInferenceEndpoint) endpoint =
       test_endpoint_new (standin, DG_INFERENCE_BACKEND_RATIO1);
-  DgInferenceRequest *requests[3];
+  const guint n_requests = 3;
   g_autoptr (GPtrArray) results = NULL;
   DgStandinStats stats;
   gint64 start = g_get_monotonic_time ();
 
   dg_model_standin_set_fault_fraction (standin, 1.0, 1, hang, 1);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    requests[i] = test_record_request (endpoint, i);
-  results = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
+  results = test_run_records (inference, NULL, endpoint, n_requests);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
   for (guint i = 0; i < results->len; i++)
     {
@@ -317,8 +296,6 @@ test_hung_server (void)
   g_assert_cmpuint (stats.total, ==, 6);
   g_assert_cmpuint (stats.faults[DG_STANDIN_FAULT_HANG], ==, 6);
   dg_model_standin_release_hung (standin);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    dg_inference_request_unref (requests[i]);
 }
 
 static void
@@ -369,7 +346,7 @@ test_mixed_faults (void)
   g_autoptr (DgInferenceEndpoint) endpoint =
       test_endpoint_new (standin, DG_INFERENCE_BACKEND_RATIO1);
   g_autoptr (DgInferenceQueue) queue = dg_inference_queue_new (inference, "dave", "mixed");
-  DgInferenceRequest *requests[40];
+  const guint n_requests = 40;
   g_autoptr (GPtrArray) results = NULL;
   guint ok = 0, failed = 0, attempts = 0;
   DgStandinStats stats;
@@ -377,9 +354,7 @@ test_mixed_faults (void)
   dg_model_standin_set_latency_ms (standin, 2);
   dg_model_standin_set_retry_after (standin, NULL, "5");
   dg_model_standin_set_fault_fraction (standin, 0.2, 42, mix, G_N_ELEMENTS (mix));
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    requests[i] = test_record_request (endpoint, i);
-  results = test_run (inference, queue, requests, G_N_ELEMENTS (requests));
+  results = test_run_records (inference, queue, endpoint, n_requests);
   for (guint i = 0; i < results->len; i++)
     {
       DgInferenceResult *r = results->pdata[i];
@@ -404,16 +379,14 @@ test_mixed_faults (void)
           failed++;
         }
     }
-  g_assert_cmpuint (ok + failed, ==, G_N_ELEMENTS (requests));
+  g_assert_cmpuint (ok + failed, ==, n_requests);
   dg_model_standin_get_stats (standin, &stats);
   /* Every valid answer ended a record, and every good record came from one. */
   g_assert_cmpuint (ok, ==, stats.answered_ok);
-  g_assert_cmpuint (ok, >, G_N_ELEMENTS (requests) / 2);
+  g_assert_cmpuint (ok, >, n_requests / 2);
   g_assert_cmpuint (stats.total, ==, attempts);
   g_assert_cmpuint (stats.faults[DG_STANDIN_FAULT_NONE], >, stats.total / 2);
   dg_model_standin_release_hung (standin);
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-    dg_inference_request_unref (requests[i]);
 }
 
 void

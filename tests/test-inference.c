@@ -106,6 +106,28 @@ test_run (DgInference *inference, DgInferenceQueue *queue, DgInferenceRequest **
   return results;
 }
 
+GPtrArray *
+test_run_records (DgInference *inference, DgInferenceQueue *queue, DgInferenceEndpoint *endpoint,
+                  guint n_requests)
+{
+  g_autofree DgInferenceRequest **requests = g_new (DgInferenceRequest *, n_requests);
+  GPtrArray *results;
+
+  for (guint i = 0; i < n_requests; i++)
+    requests[i] = test_record_request (endpoint, i);
+  results = test_run (inference, queue, requests, n_requests);
+  for (guint i = 0; i < n_requests; i++)
+    dg_inference_request_unref (requests[i]);
+  return results;
+}
+
+void
+test_assert_all_ok (GPtrArray *results)
+{
+  for (guint i = 0; i < results->len; i++)
+    g_assert_cmpint (((DgInferenceResult *) results->pdata[i])->status, ==, DG_INFERENCE_STATUS_OK);
+}
+
 char *
 test_outcomes (DgInferenceResult *result)
 {
@@ -481,22 +503,13 @@ test_offline (void)
   g_autoptr (DgInference) inference = test_inference_new (4, 3, 5000);
   g_autoptr (DgInferenceEndpoint) endpoint =
       dg_inference_endpoint_new (DG_INFERENCE_BACKEND_OFFLINE, NULL);
-  DgInferenceRequest *requests[20];
+  const guint n_requests = 20;
   g_autoptr (GPtrArray) first = NULL;
   g_autoptr (GPtrArray) second = NULL;
   DgInferenceStats stats;
 
-  for (guint round = 0; round < 2; round++)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-        requests[i] = test_record_request (endpoint, i);
-      if (round == 0)
-        first = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
-      else
-        second = test_run (inference, NULL, requests, G_N_ELEMENTS (requests));
-      for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
-        dg_inference_request_unref (requests[i]);
-    }
+  first = test_run_records (inference, NULL, endpoint, n_requests);
+  second = test_run_records (inference, NULL, endpoint, n_requests);
 
   for (guint i = 0; i < first->len; i++)
     {

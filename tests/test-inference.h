@@ -30,6 +30,13 @@ GPtrArray           *test_run                (DgInference        *inference,
                                               DgInferenceQueue   *queue,
                                               DgInferenceRequest **requests,
                                               guint               n_requests);
+/* test_run() of @n_requests record requests (indexes 0 … @n_requests - 1) on @endpoint. */
+GPtrArray           *test_run_records        (DgInference        *inference,
+                                              DgInferenceQueue   *queue,
+                                              DgInferenceEndpoint *endpoint,
+                                              guint               n_requests);
+/* Asserts that every result in @results (from test_run) is OK. */
+void                 test_assert_all_ok      (GPtrArray          *results);
 /* A DgInferenceCallback that appends a reference to @result to the GPtrArray @user_data. */
 void                 test_collect_cb         (DgInferenceResult  *result,
                                               gpointer            user_data);
