@@ -412,6 +412,52 @@ test_login_counters (Fixture *f, gconstpointer data)
   login_check (limiter, "dave", "192.0.2.8", now + 1000, TRUE, 0);
 }
 
+static gint64
+longest_key (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "SELECT max(length(key)) FROM rate_limits", -1, &stmt, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/*
+ * Login names come from the network at any length, and every failure stores a counter under
+ * the name: a huge name is stored by its digest, so a row stays small, while the same name
+ * still meets its own counter and another one does not.
+ */
+static void
+test_login_long_names (Fixture *f, gconstpointer data)
+{
+  g_autoptr (DgConfig) config = dg_test_config_new ("DATAGEMS_LOGIN_MAX_FAILURES=2", NULL);
+  g_autoptr (DgRateLimiter) limiter = dg_rate_limiter_new (config, f->store, NULL);
+  g_autofree char *huge = g_strnfill (100000, 'x');
+  g_autofree char *other = g_strconcat (huge, "y", NULL);
+  g_autofree char *upper = g_ascii_strup (huge, -1);
+  g_autoptr (GError) error = NULL;
+
+  login_failed (limiter, huge, "192.0.2.1", EPOCH_MS, TRUE, 1, 0);
+  g_assert_cmpint (longest_key (f), <, 200);
+  login_failed (limiter, other, "192.0.2.2", EPOCH_MS, TRUE, 1, 0);
+  /* Names are trimmed and lowercased before they count, long ones too. */
+  login_failed (limiter, upper, "192.0.2.3", EPOCH_MS, FALSE, 2, 900);
+  login_check (limiter, huge, "192.0.2.4", EPOCH_MS, FALSE, 900);
+  login_check (limiter, other, "192.0.2.4", EPOCH_MS, TRUE, 0);
+  g_assert_true (dg_rate_limiter_login_succeeded (limiter, huge, EPOCH_MS, &error));
+  g_assert_no_error (error);
+  login_check (limiter, huge, "192.0.2.4", EPOCH_MS, TRUE, 0);
+  g_assert_cmpint (longest_key (f), <, 200);
+}
+
 static void
 login_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -471,6 +517,7 @@ main (int argc, char **argv)
   ADD ("cstore-counters", test_cstore_counters);
   ADD ("login-defaults", test_login_defaults);
   ADD ("login-counters", test_login_counters);
+  ADD ("login-long-names", test_login_long_names);
   ADD ("async", test_async);
 #undef ADD
 

@@ -11,6 +11,9 @@
 
 /* Expired rows are purged at most this often (each purge scans the table). */
 #define PURGE_INTERVAL_MS (60 * 1000)
+/* Login names longer than this (never valid ones: 64 UTF-16 units at most) are counted under
+ * their digest, so a name from the network cannot make a counter row any size it likes. */
+#define LOGIN_SUBJECT_MAX_BYTES 256
 
 /* ---------------------------------------------------------------------------------------- */
 /* Keys and addresses */
@@ -320,6 +323,19 @@ dg_rate_limiter_check_registration (DgRateLimiter *self, DgRateLimitKind kind, c
 /* ---------------------------------------------------------------------------------------- */
 /* Login */
 
+/* The counter key of a login name: dg_rate_limit_key(), or the digest of a huge name. */
+static char *
+login_user_key (const char *username)
+{
+  g_autofree char *normalised = normalise_subject (username);
+  g_autofree char *digest = NULL;
+
+  if (strlen (normalised) <= LOGIN_SUBJECT_MAX_BYTES)
+    return dg_rate_limit_key (DG_RATE_PREFIX_LOGIN_USER, normalised, -1);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, normalised, -1);
+  return g_strdup_printf ("%s:sha256:%s", DG_RATE_PREFIX_LOGIN_USER, digest);
+}
+
 static gint64
 seconds_until (gint64 window_end_ms, gint64 now_ms)
 {
@@ -365,7 +381,7 @@ dg_rate_limiter_login_check (DgRateLimiter *self, const char *username, const ch
   g_return_val_if_fail (DG_IS_RATE_LIMITER (self), FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
-  user_key = dg_rate_limit_key (DG_RATE_PREFIX_LOGIN_USER, username, -1);
+  user_key = login_user_key (username);
   address_key = dg_rate_limit_key (DG_RATE_PREFIX_LOGIN_ADDRESS, address, -1);
   if (!dg_store_ratelimit_peek (self->store, user_key, now_ms, &user_count, &user_end, error) ||
       !dg_store_ratelimit_peek (self->store, address_key, now_ms, &address_count, &address_end,
@@ -387,7 +403,7 @@ dg_rate_limiter_login_failed (DgRateLimiter *self, const char *username, const c
   g_return_val_if_fail (DG_IS_RATE_LIMITER (self), FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
-  user_key = dg_rate_limit_key (DG_RATE_PREFIX_LOGIN_USER, username, -1);
+  user_key = login_user_key (username);
   address_key = dg_rate_limit_key (DG_RATE_PREFIX_LOGIN_ADDRESS, address, -1);
   /* A window opens at the first failure and keeps its end until it expires. */
   window_end = now_ms + (gint64) MAX (1, self->config->login_window_seconds) * 1000;
@@ -409,7 +425,7 @@ dg_rate_limiter_login_succeeded (DgRateLimiter *self, const char *username, gint
 
   g_return_val_if_fail (DG_IS_RATE_LIMITER (self), FALSE);
 
-  user_key = dg_rate_limit_key (DG_RATE_PREFIX_LOGIN_USER, username, -1);
+  user_key = login_user_key (username);
   return dg_store_ratelimit_reset (self->store, user_key, error);
 }
 
