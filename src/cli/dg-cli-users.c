@@ -71,14 +71,6 @@ read_line (const char *prompt, GError **error)
   return line;
 }
 
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    dg_crypto_wipe (secret, strlen (secret));
-  g_free (secret);
-}
-
 /* A new password: typed twice on a terminal, one line from a pipe. */
 static char *
 read_new_password (GError **error)
@@ -92,14 +84,14 @@ read_new_password (GError **error)
   again = read_line (_ ("Retype the new password: "), error);
   if (again == NULL)
     {
-      wipe_free (password);
+      dg_secret_free (password);
       return NULL;
     }
   same = g_str_equal (password, again);
-  wipe_free (again);
+  dg_secret_free (again);
   if (!same)
     {
-      wipe_free (password);
+      dg_secret_free (password);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _ ("The passwords do not match"));
       return NULL;
@@ -221,7 +213,7 @@ dg_cli_users (int argc, char **argv)
       if (password == NULL)
         return dg_cli_fail (error);
       account = dg_accounts_create (accounts, argv[2], password, role, metadata, NULL, &error);
-      wipe_free (password);
+      dg_secret_free (password);
       if (account == NULL)
         return dg_cli_fail (error);
       printf (_ ("Created the account “%s” (%s)\n"), account->username, account->role);
@@ -236,7 +228,7 @@ dg_cli_users (int argc, char **argv)
       if (password == NULL)
         return dg_cli_fail (error);
       ok = dg_accounts_set_password (accounts, NULL, argv[2], password, NULL, &error);
-      wipe_free (password);
+      dg_secret_free (password);
       if (!ok)
         return dg_cli_fail (error);
       printf (_ ("Changed the password of “%s”; its sessions were signed out\n"), argv[2]);
@@ -270,7 +262,7 @@ dg_cli_users (int argc, char **argv)
     if (password == NULL)
       return dg_cli_fail (error);
     account = dg_accounts_authenticate (accounts, argv[2], password, NULL, &error);
-    wipe_free (password);
+    dg_secret_free (password);
     if (account == NULL)
       return dg_cli_fail (error);
     printf (_ ("The password of “%s” is correct\n"), account->username);

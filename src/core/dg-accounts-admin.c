@@ -383,15 +383,13 @@ char *
 dg_accounts_reset_password (DgAccounts *self, const char *actor, const char *username,
                             GCancellable *cancellable, GError **error)
 {
-  g_autofree char *password = dg_password_generate ();
+  g_autoptr (DgSecret) password = NULL;
 
   g_return_val_if_fail (DG_IS_ACCOUNTS (self), NULL);
 
+  password = dg_password_generate ();
   if (!dg_accounts_set_password (self, actor, username, password, cancellable, error))
-    {
-      dg_crypto_wipe (password, strlen (password));
-      return NULL;
-    }
+    return NULL;
   return g_steal_pointer (&password);
 }
 

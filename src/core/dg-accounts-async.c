@@ -42,20 +42,12 @@ typedef struct
 } Operation;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    dg_crypto_wipe (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
 operation_free (Operation *op)
 {
   g_free (op->actor);
   g_free (op->username);
-  wipe_free (op->password);
-  wipe_free (op->new_password);
+  dg_secret_free (op->password);
+  dg_secret_free (op->new_password);
   g_free (op->role);
   g_clear_pointer (&op->metadata, json_object_unref);
   g_free (op);
@@ -110,7 +102,7 @@ operation_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
       break;
     case OP_RESET_PASSWORD:
       result = dg_accounts_reset_password (self, op->actor, op->username, cancellable, &error);
-      result_free = (GDestroyNotify) wipe_free;
+      result_free = (GDestroyNotify) dg_secret_free;
       break;
     case OP_NEEDS_FIRST_ADMIN:
       ok = dg_accounts_needs_first_admin (self, cancellable, &error);

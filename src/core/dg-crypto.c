@@ -106,6 +106,19 @@ dg_crypto_wipe (void *data, gsize length)
     p[i] = 0;
 }
 
+/**
+ * dg_secret_free:
+ * @secret: (nullable): a string to wipe and free
+ */
+void
+dg_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  dg_crypto_wipe (secret, strlen (secret));
+  g_free (secret);
+}
+
 char *
 dg_base64url_encode (const guint8 *data, gsize length)
 {

@@ -40,6 +40,14 @@ gboolean  dg_crypto_str_equal           (const char   *a,
 void      dg_crypto_wipe                (void         *data,
                                          gsize         length);
 
+/*
+ * A NUL-terminated secret (password, key) that is wiped before it is freed, on every path:
+ * `g_autoptr (DgSecret) password = dg_password_generate ();`.
+ */
+typedef char DgSecret;
+void      dg_secret_free                (char         *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DgSecret, dg_secret_free)
+
 /* base64url (RFC 4648 section 5) without padding, as in JWTs. */
 char     *dg_base64url_encode           (const guint8 *data,
                                          gsize         length);

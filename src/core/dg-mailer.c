@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#include "dg-crypto.h"
 #include "dg-mailer.h"
 #include "dg-util.h"
 
@@ -27,26 +28,6 @@ struct _DgMailer
 
 G_DEFINE_FINAL_TYPE (DgMailer, dg_mailer, G_TYPE_OBJECT)
 
-/* volatile: the compiler must not drop a wipe that precedes free(). */
-static void
-wipe (void *data, gsize length)
-{
-  volatile guchar *p = data;
-
-  while (length-- > 0)
-    *p++ = 0;
-}
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      wipe (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
 static void
 dg_mailer_finalize (GObject *object)
 {
@@ -54,7 +35,7 @@ dg_mailer_finalize (GObject *object)
 
   g_free (self->host);
   g_free (self->user);
-  wipe_free (self->password);
+  dg_secret_free (self->password);
   g_free (self->from);
   G_OBJECT_CLASS (dg_mailer_parent_class)->finalize (object);
 }
@@ -494,7 +475,7 @@ dg_mailer_send (DgMailer *self, const char *to, const char *subject, const char 
   curl_easy_cleanup (curl);
   curl_slist_free_all (rcpt);
   /* The message holds the mailed password in clear: wipe it. */
-  wipe (message, up.length);
+  dg_crypto_wipe (message, up.length);
 
   if (rc == CURLE_OK)
     {
@@ -546,7 +527,7 @@ dg_mailer_send_credentials (DgMailer *self, const char *to, const char *username
 
   body = dg_mailer_credentials_body (username, password);
   ok = dg_mailer_send (self, to, DG_MAILER_CREDENTIALS_SUBJECT, body, cancellable, error);
-  wipe (body, strlen (body));
+  dg_crypto_wipe (body, strlen (body));
   return ok;
 }
 
@@ -562,7 +543,7 @@ credentials_call_free (CredentialsCall *call)
 {
   g_free (call->to);
   g_free (call->username);
-  wipe_free (call->password);
+  dg_secret_free (call->password);
   g_free (call);
 }
 

@@ -50,7 +50,7 @@ dg_registration_resend (DgRegistration *self, const char *email, const char *cli
   g_autoptr (GError) local_error = NULL;
   g_autoptr (JsonObject) record = NULL;
   g_autofree char *normalized = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr (DgSecret) password = NULL;
   DgRateLimitResult limit = { 0 };
   const char *username;
   const char *encrypted;
@@ -124,7 +124,6 @@ dg_registration_resend (DgRegistration *self, const char *email, const char *cli
   if (!dg_mailer_send_credentials (self->mailer, normalized, username, password, cancellable,
                                    &local_error))
     {
-      dg_crypto_wipe (password, strlen (password));
       g_message ("Credentials for %s could not be mailed again: %s", username,
                  local_error->message);
       dg_mail_failure_record_mark_retry_failed (record, dg_registration_now (self));
@@ -132,7 +131,6 @@ dg_registration_resend (DgRegistration *self, const char *email, const char *cli
       return dg_registration_fail (result, error, DG_REGISTRATION_ERROR_RESEND_FAILED,
                                    DG_REGISTRATION_MSG_RESEND_FAILED, local_error);
     }
-  dg_crypto_wipe (password, strlen (password));
   dg_mail_failure_record_mark_sent (record, dg_registration_now (self));
   save (self, normalized, record, result, cancellable);
   return answer_generic (result);

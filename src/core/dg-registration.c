@@ -532,7 +532,7 @@ dg_registration_register (DgRegistration *self, const DgRegistrationRequest *req
   g_autoptr (DgAccount) account = NULL;
   g_autofree char *email = NULL;
   g_autofree char *username = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr (DgSecret) password = NULL; /* wiped on every way out */
   DgRateLimitResult limit = { 0 };
   gboolean registered = FALSE;
   gboolean enabled;
@@ -583,18 +583,12 @@ dg_registration_register (DgRegistration *self, const DgRegistrationRequest *req
 
   account = create_account (self, request, email, &username, password, cancellable, &local_error);
   if (account == NULL)
-    {
-      dg_crypto_wipe (password, strlen (password));
-      return dg_registration_fail_from (result, error, local_error);
-    }
+    return dg_registration_fail_from (result, error, local_error);
   result->username = g_strdup (account->username);
 
   if (!write_user_index (self, account, email, request->name, request->country, cancellable,
                          &local_error))
-    {
-      dg_crypto_wipe (password, strlen (password));
-      return dg_registration_fail_from (result, error, local_error);
-    }
+    return dg_registration_fail_from (result, error, local_error);
 
   if (!dg_mailer_send_credentials (self->mailer, email, account->username, password, cancellable,
                                    &mail_error))
@@ -605,11 +599,7 @@ dg_registration_register (DgRegistration *self, const DgRegistrationRequest *req
                  mail_error->message);
       if (!record_mail_failure (self, email, account->username, password, cancellable,
                                 &local_error))
-        {
-          dg_crypto_wipe (password, strlen (password));
-          return dg_registration_fail_from (result, error, local_error);
-        }
-      dg_crypto_wipe (password, strlen (password));
+        return dg_registration_fail_from (result, error, local_error);
       result->can_resend = TRUE;
       dg_registration_fail (result, error, DG_REGISTRATION_ERROR_MAIL_FAILED,
                             DG_REGISTRATION_MSG_MAIL_FAILED, mail_error);
@@ -618,7 +608,6 @@ dg_registration_register (DgRegistration *self, const DgRegistrationRequest *req
       return FALSE;
     }
 
-  dg_crypto_wipe (password, strlen (password));
   result->http_status = 200;
   result->message = g_strdup (DG_REGISTRATION_MSG_CREATED);
   return TRUE;
