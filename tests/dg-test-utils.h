@@ -65,6 +65,14 @@ gboolean    dg_test_wait_until    (GMainContext    *context,
   G_STMT_END
 
 /*
+ * Repeats a thread-safety check for about @ms milliseconds (at least once), counting in the
+ * gint64 @var: long enough to hit a race on a normal build, short under sanitizers.
+ */
+#define DG_TEST_REPEAT_MS(var, ms)                                                          \
+  for (gint64 var = 0, var##_end_ = g_get_monotonic_time () + (gint64) (ms) * 1000;         \
+       var == 0 || g_get_monotonic_time () < var##_end_; var++)
+
+/*
  * DgTestServer: a libsoup server bound to 127.0.0.1 on port 0, running in its
  * own thread and main context. @setup runs in that thread to add handlers;
  * handlers may pause messages and attach timeouts to the server's context

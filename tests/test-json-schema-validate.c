@@ -542,13 +542,13 @@ quote_values_thread (gpointer data)
   DgJsonSchema *schema = data;
   g_autoptr (JsonNode) instance = parse ("{\"c\": 1, \"e\": 2}");
 
-  for (int i = 0; i < 20000; i++)
-    {
-      g_autoptr (GPtrArray) issues = NULL;
+  DG_TEST_REPEAT_MS (i, 500)
+  {
+    g_autoptr (GPtrArray) issues = NULL;
 
-      g_assert_false (dg_json_schema_validate (schema, instance, &issues));
-      g_assert_cmpuint (issues->len, ==, 2);
-    }
+    g_assert_false (dg_json_schema_validate (schema, instance, &issues));
+    g_assert_cmpuint (issues->len, ==, 2);
+  }
   return NULL;
 }
 
