@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 
@@ -370,6 +371,48 @@ test_crash_consistency (Fixture *f, gconstpointer data)
     }
 }
 
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+/*
+ * The database holds password hashes, the accounts' pepper and the session secret: a new file
+ * (and its WAL and shared-memory files) is readable by its owner only, also in a folder that
+ * others can read.
+ */
+static void
+test_private_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *open_dir = dg_test_dir_file (f->dir, "shared");
+  g_autofree char *path = g_build_filename (open_dir, "datagems.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr (DgStore) store = NULL;
+
+  g_assert_cmpint (g_mkdir (open_dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (open_dir, 0755), ==, 0);
+  store = dg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_store_set_setting (store, "k", "v", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+  g_assert_cmpuint (file_mode (wal), ==, 0600);
+  g_assert_cmpuint (file_mode (shm), ==, 0600);
+  g_clear_object (&store);
+
+  /* An existing file keeps the mode its owner chose. */
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+  store = dg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (file_mode (path), ==, 0640);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -377,6 +420,7 @@ main (int argc, char **argv)
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/core/store/open-creates", test_open_creates);
+  ADD ("/core/store/private-files", test_private_files);
   ADD ("/core/store/reopen-keeps-data", test_reopen_keeps_data);
   ADD ("/core/store/upgrade-from-v1", test_upgrade_from_v1);
   ADD ("/core/store/refuses-newer", test_refuses_newer);

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "dg-store-private.h"
 #include "dg-util.h"
 
@@ -272,12 +275,16 @@ DgStore *
 dg_store_open_at_version (const char *path, int version, GError **error)
 {
   g_autoptr (DgStore) self = NULL;
+  gboolean in_memory;
+  gboolean created;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_str_equal (path, ":memory:") && !dg_ensure_parent_dir (path, error))
+  in_memory = g_str_equal (path, ":memory:");
+  if (!in_memory && !dg_ensure_parent_dir (path, error))
     return NULL;
+  created = !in_memory && !g_file_test (path, G_FILE_TEST_EXISTS);
 
   self = g_object_new (DG_TYPE_STORE, NULL);
   self->path = g_strdup (path);
@@ -290,6 +297,10 @@ dg_store_open_at_version (const char *path, int version, GError **error)
                    path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
+  /* Password hashes, the pepper and the session secret live here: owner only. SQLite gives
+   * the WAL and shared-memory files the mode of the database file. */
+  if (created && g_chmod (path, 0600) != 0)
+    g_message ("Cannot make %s private to its owner: %s", path, g_strerror (errno));
 
   if (!configure_connection (self, self->db, TRUE, error))
     return NULL;
