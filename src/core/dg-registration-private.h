@@ -25,6 +25,11 @@ struct _DgRegistration
 
 gint64      dg_registration_now            (DgRegistration        *self);
 
+/* Clears @result, then FALSE (with the public answer) when registration is off or its
+ * setting cannot be read: how every request starts. */
+gboolean    dg_registration_begin          (DgRegistration        *self,
+                                            DgRegistrationResult  *result,
+                                            GError               **error);
 /* Fills @result and @error with @code's public answer; @cause (nullable) goes to detail. */
 gboolean    dg_registration_fail           (DgRegistrationResult  *result,
                                             GError               **error,

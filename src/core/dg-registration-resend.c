@@ -55,20 +55,13 @@ dg_registration_resend (DgRegistration *self, const char *email, const char *cli
   const char *username;
   const char *encrypted;
   gint64 now;
-  gboolean enabled;
 
   g_return_val_if_fail (DG_IS_REGISTRATION (self), FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  memset (result, 0, sizeof *result);
-
-  enabled = dg_registration_is_enabled (self, &local_error);
-  if (local_error != NULL)
-    return dg_registration_fail_from (result, error, local_error);
-  if (!enabled)
-    return dg_registration_fail (result, error, DG_REGISTRATION_ERROR_DISABLED,
-                                 DG_REGISTRATION_MSG_DISABLED, NULL);
+  if (!dg_registration_begin (self, result, error))
+    return FALSE;
 
   if (!dg_registration_email_is_valid (email))
     return dg_registration_fail (result, error, DG_REGISTRATION_ERROR_INVALID_PAYLOAD,

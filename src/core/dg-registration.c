@@ -184,6 +184,22 @@ is_storage_error (const GError *error)
 
 /* Upstream's catch-all for steps 5-8 ("exists" / auth config / anything else), plus our 503. */
 gboolean
+dg_registration_begin (DgRegistration *self, DgRegistrationResult *result, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  gboolean enabled;
+
+  memset (result, 0, sizeof *result);
+  enabled = dg_registration_is_enabled (self, &local_error);
+  if (local_error != NULL)
+    return dg_registration_fail_from (result, error, local_error);
+  if (!enabled)
+    return dg_registration_fail (result, error, DG_REGISTRATION_ERROR_DISABLED,
+                                 DG_REGISTRATION_MSG_DISABLED, NULL);
+  return TRUE;
+}
+
+gboolean
 dg_registration_fail_from (DgRegistrationResult *result, GError **error, const GError *cause)
 {
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -535,20 +551,13 @@ dg_registration_register (DgRegistration *self, const DgRegistrationRequest *req
   g_autoptr (DgSecret) password = NULL; /* wiped on every way out */
   DgRateLimitResult limit = { 0 };
   gboolean registered = FALSE;
-  gboolean enabled;
 
   g_return_val_if_fail (DG_IS_REGISTRATION (self), FALSE);
   g_return_val_if_fail (request != NULL && result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  memset (result, 0, sizeof *result);
-
-  enabled = dg_registration_is_enabled (self, &local_error);
-  if (local_error != NULL)
-    return dg_registration_fail_from (result, error, local_error);
-  if (!enabled)
-    return dg_registration_fail (result, error, DG_REGISTRATION_ERROR_DISABLED,
-                                 DG_REGISTRATION_MSG_DISABLED, NULL);
+  if (!dg_registration_begin (self, result, error))
+    return FALSE;
 
   if (!text_is_valid (request->name, 120) || !text_is_valid (request->country, 120) ||
       !dg_registration_email_is_valid (request->email))
