@@ -98,7 +98,7 @@ dg_arena_str (DgOfflineGenerator *gen, const char *str)
 JsonNode *
 dg_arena_node (DgOfflineGenerator *gen, JsonNode *node)
 {
-  JsonNode *copy = dg_json_clone (node);
+  JsonNode *copy = dg_json_copy (node);
 
   g_ptr_array_add (gen->nodes, copy);
   return copy;

@@ -108,57 +108,6 @@ dg_json_equal (JsonNode *a, JsonNode *b)
     }
 }
 
-/* A deep copy that shares nothing with @value, so records can go to any thread. */
-JsonNode *
-dg_json_clone (JsonNode *value)
-{
-  JsonNode *copy = json_node_alloc ();
-
-  switch (json_node_get_node_type (value))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *obj = json_object_new ();
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-
-        json_object_iter_init_ordered (&iter, json_node_get_object (value));
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          json_object_set_member (obj, name, dg_json_clone (member));
-        json_node_init_object (copy, obj);
-        json_object_unref (obj);
-        return copy;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *src = json_node_get_array (value);
-        JsonArray *array = json_array_sized_new (json_array_get_length (src));
-
-        for (guint i = 0; i < json_array_get_length (src); i++)
-          json_array_add_element (array, dg_json_clone (json_array_get_element (src, i)));
-        json_node_init_array (copy, array);
-        json_array_unref (array);
-        return copy;
-      }
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (value))
-        {
-        case G_TYPE_BOOLEAN:
-          return json_node_init_boolean (copy, json_node_get_boolean (value));
-        case G_TYPE_INT64:
-          return json_node_init_int (copy, json_node_get_int (value));
-        case G_TYPE_DOUBLE:
-          return json_node_init_double (copy, json_node_get_double (value));
-        default:
-          return json_node_init_string (copy, json_node_get_string (value));
-        }
-    case JSON_NODE_NULL:
-    default:
-      return json_node_init_null (copy);
-    }
-}
-
 gboolean
 dg_number_is_multiple (double value, double multiple_of)
 {

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dg-json-copy.h"
 #include "dg-offline.h"
 
 G_BEGIN_DECLS
@@ -421,7 +422,6 @@ gboolean    dg_plan_matches_simple (const DgPlan     *plan,
 gboolean    dg_json_equal        (JsonNode           *a,
                                   JsonNode           *b);
 guint       dg_json_type_bit     (JsonNode           *value);
-JsonNode   *dg_json_clone        (JsonNode           *value);
 gboolean    dg_number_is_multiple (double             value,
                                    double             multiple_of);
 

@@ -333,7 +333,7 @@ gen_simple (DgGenCtx *ctx, const DgPlan *p, const DgHint *hint, DgPersona *perso
   if (hint == NULL)
     hint = p->hint;
   if (p->enum_values != NULL)
-    return dg_json_clone (p->enum_values->pdata[dg_rng_below (&ctx->rng, p->enum_values->len)]);
+    return dg_json_copy (p->enum_values->pdata[dg_rng_below (&ctx->rng, p->enum_values->len)]);
   switch (choose_type (ctx, p, hint))
     {
     case DG_TYPE_NULL:
