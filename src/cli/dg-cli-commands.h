@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "dg-config.h"
 #include "dg-store.h"
@@ -30,6 +31,9 @@ int dg_cli_validate (int argc, char **argv);
 DgConfig *dg_cli_load_config  (GError   **error);
 DgStore  *dg_cli_open_store   (DgConfig  *config,
                                GError   **error);
+/* A JSON file read strictly (dg_json_parse); errors name the file. */
+JsonNode *dg_cli_load_json_file (const char *path,
+                                 GError    **error);
 int       dg_cli_fail         (GError    *error);
 int       dg_cli_usage_error  (const char *command,
                                const char *format,

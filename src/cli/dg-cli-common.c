@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "dg-cli-commands.h"
+#include "dg-json-reader.h"
 
 /**
  * dg_cli_load_config:
@@ -25,6 +26,31 @@ DgStore *
 dg_cli_open_store (DgConfig *config, GError **error)
 {
   return dg_store_open (config->database_path, error);
+}
+
+/**
+ * dg_cli_load_json_file:
+ * @path: a file name from the command line
+ *
+ * Reads and strictly parses a JSON file; a parse error names the file.
+ *
+ * Returns: (transfer full) (nullable): the JSON value, or %NULL with @error set
+ */
+JsonNode *
+dg_cli_load_json_file (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gsize length;
+  JsonNode *node;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  node = dg_json_parse (contents, length, &local_error);
+  if (node == NULL)
+    g_set_error (error, local_error->domain, local_error->code, "%s: %s", path,
+                 local_error->message);
+  return node;
 }
 
 /* Prints @error the way every command reports failure, and frees it. */

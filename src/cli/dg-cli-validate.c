@@ -44,24 +44,6 @@ resolve_file (const char *uri, gpointer user_data, GError **error)
   return dg_json_parse (contents, length, error);
 }
 
-static JsonNode *
-load_json_file (const char *path, GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  GError *local_error = NULL;
-  JsonNode *node;
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  node = dg_json_parse (contents, length, &local_error);
-  if (node == NULL)
-    g_set_error (error, local_error->domain, local_error->code, "%s: %s", path,
-                 local_error->message);
-  g_clear_error (&local_error);
-  return node;
-}
-
 /* "line 1, column 7: …" of a one-line record reads better as "column 7: …". */
 static const char *
 single_line_message (const char *message)
@@ -230,7 +212,7 @@ dg_cli_validate (int argc, char **argv)
   if (argc < 2 || argc > 3)
     return dg_cli_usage_error ("validate", "%s", _ ("expected SCHEMA.json and optionally DATA"));
 
-  schema_node = load_json_file (argv[1], &error);
+  schema_node = dg_cli_load_json_file (argv[1], &error);
   if (schema_node == NULL)
     return dg_cli_fail (error);
   if (!dg_json_schema_check_schema (schema_node, &issues, &error))
