@@ -3,8 +3,7 @@
 
 #include "config.h"
 
-#include <string.h>
-
+#include "dg-crypto.h"
 #include "dg-cstore.h"
 
 /* Main-loop wrappers: every call runs its blocking twin in a GTask worker thread. */
@@ -32,12 +31,9 @@ call_free (Call *call)
 {
   g_free (call->hkey);
   g_free (call->key);
-  /* Values may be secrets (account records): wipe before freeing. */
-  if (call->value != NULL)
-    {
-      memset (call->value, 0, strlen (call->value));
-      g_free (call->value);
-    }
+  /* Values may be secrets (account records): wiped before freeing, where a plain memset
+   * before free() may be optimised away. */
+  dg_secret_free (call->value);
   g_free (call);
 }
 
