@@ -144,6 +144,7 @@ take_screenshots (DgAppHarness *h, gpointer data)
   dg_app_harness_resize (GTK_WINDOW (window), 600, 800);
   save_window (GTK_WINDOW (window), "jobs-narrow.png");
   dg_app_harness_resize (GTK_WINDOW (window), 1280, 800);
+  dg_app_harness_wait_frames (GTK_WIDGET (window), 3);
   save_window (GTK_WINDOW (window), "jobs.png");
 
   /* A new job with its drafted schema. */

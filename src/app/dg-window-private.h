@@ -20,6 +20,7 @@ struct _DgWindow
   DgLoginPage *login_page;
   AdwLeaflet *leaflet;
   GtkWidget *sidebar;
+  guint clamp_source; /* idle that fits the sidebar clamp to the folded state */
   GtkWidget *content;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;

@@ -9,6 +9,12 @@
 #include "dg-preferences-window.h"
 #include "dg-window-private.h"
 
+/* The sidebar's width beside a job (ui/dg-window.ui clamps it to the same). */
+#define SIDEBAR_WIDTH 360
+/* Folded, the list takes the whole window: a bound far beyond any screen (AdwClamp
+ * overflows near G_MAXINT). */
+#define SIDEBAR_WIDTH_FOLDED 100000
+
 G_DEFINE_TYPE (DgWindow, dg_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
@@ -67,9 +73,27 @@ dg_window_go_back (GtkWidget *widget, const char *action_name, GVariant *paramet
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+static gboolean
+clamp_sidebar (gpointer data)
+{
+  DgWindow *self = data;
+  /* The clamp keeps the sidebar narrow beside a job; folded, the job list is the whole
+   * window and must use all of its width. */
+  int width = adw_leaflet_get_folded (self->leaflet) ? SIDEBAR_WIDTH_FOLDED : SIDEBAR_WIDTH;
+
+  self->clamp_source = 0;
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (self->sidebar), MIN (width, SIDEBAR_WIDTH));
+  adw_clamp_set_maximum_size (ADW_CLAMP (self->sidebar), width);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_leaflet_folded (DgWindow *self)
 {
+  /* The leaflet reports folding while it allocates; resizing the clamp from inside that
+   * allocation would not be laid out again, so do it right after. */
+  if (self->clamp_source == 0)
+    self->clamp_source = g_idle_add (clamp_sidebar, self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-back",
                                  adw_leaflet_get_folded (self->leaflet));
 }
@@ -170,6 +194,7 @@ dg_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->clamp_source, g_source_remove);
   dg_window_jobs_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DG_TYPE_WINDOW);
   G_OBJECT_CLASS (dg_window_parent_class)->dispose (object);
