@@ -61,23 +61,33 @@ payload_json (const char *token)
   return json;
 }
 
+/* The claims of alice's admin session @sid, issued at EPOCH_S, in dg_sessions_issue()'s order. */
+static JsonObject *
+admin_session_claims (const char *sid, gint64 exp)
+{
+  JsonObject *claims = json_object_new ();
+
+  json_object_set_string_member (claims, "username", "alice");
+  json_object_set_string_member (claims, "role", "admin");
+  json_object_set_int_member (claims, "iat", EPOCH_S);
+  json_object_set_int_member (claims, "exp", exp);
+  json_object_set_string_member (claims, "typ", "session");
+  json_object_set_string_member (claims, "sid", sid);
+  return claims;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* JWT */
 
 static void
 test_jwt_vector (void)
 {
-  g_autoptr (JsonObject) claims = json_object_new ();
+  g_autoptr (JsonObject) claims =
+      admin_session_claims ("0123456789abcdef0123456789abcdef", EPOCH_S + 604800);
   g_autoptr (JsonObject) payload = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
 
-  json_object_set_string_member (claims, "username", "alice");
-  json_object_set_string_member (claims, "role", "admin");
-  json_object_set_int_member (claims, "iat", EPOCH_S);
-  json_object_set_int_member (claims, "exp", EPOCH_S + 604800);
-  json_object_set_string_member (claims, "typ", "session");
-  json_object_set_string_member (claims, "sid", "0123456789abcdef0123456789abcdef");
   token = dg_jwt_sign (claims, DG_JWT_KIND_SESSION, dev_secret, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, SESSION_VECTOR);
@@ -339,15 +349,9 @@ test_issue_verify (Fixture *f, gconstpointer data)
 
   /* A well-signed session whose record is unknown (another instance's, or a forged sid). */
   {
-    g_autoptr (JsonObject) claims = json_object_new ();
+    g_autoptr (JsonObject) claims = admin_session_claims ("not-a-session", EPOCH_S + 60);
     g_autofree char *forged = NULL;
 
-    json_object_set_string_member (claims, "username", "alice");
-    json_object_set_string_member (claims, "role", "admin");
-    json_object_set_int_member (claims, "iat", EPOCH_S);
-    json_object_set_int_member (claims, "exp", EPOCH_S + 60);
-    json_object_set_string_member (claims, "typ", "session");
-    json_object_set_string_member (claims, "sid", "not-a-session");
     forged = dg_jwt_sign (claims, DG_JWT_KIND_SESSION, "s3cret", &error);
     refused = dg_sessions_verify (sessions, forged, EPOCH_MS, &error);
     g_assert_null (refused);
