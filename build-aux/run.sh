@@ -11,6 +11,9 @@ build-aux/deps.sh
 ninja -C _build/run
 
 if [ -x _build/run/src/app/datagems ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+  # Run from the build tree: its compiled GSettings schema stands in for an installed one.
+  export GSETTINGS_SCHEMA_DIR="$root/_build/run/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
   exec _build/run/src/app/datagems "$@"
 fi
+echo "No display found: showing the command-line face instead (datagems-cli --help lists commands)." >&2
 exec _build/run/src/cli/datagems-cli info "$@"
