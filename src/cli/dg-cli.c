@@ -73,7 +73,13 @@ main (int argc, char **argv)
 
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (commands[i].name, name))
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* GOptionContext's usage line names the program: make it "datagems-cli CMD". */
+        g_autofree char *prgname = g_strdup_printf ("datagems-cli %s", name);
+
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
 
   fprintf (stderr, _ ("datagems-cli: unknown command “%s”\n"), name);
   fprintf (stderr, "%s\n", _ ("Run “datagems-cli --help” to list the commands."));
