@@ -6,9 +6,11 @@
 #include "dg-store.h"
 #include "dg-test-utils.h"
 
-/* Runs datagems-cli with @argv in a private data folder; returns the exit status. */
+/* Runs datagems-cli with @args in a private data folder, with @env ("NAME=value", ...)
+ * added; returns the exit status. */
 static int
-run_cli (DgTestDir *dir, const char *const *args, char **out, char **err)
+run_cli_env (DgTestDir *dir, const char *const *env, const char *const *args, char **out,
+             char **err)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
@@ -28,12 +30,24 @@ run_cli (DgTestDir *dir, const char *const *args, char **out, char **err)
   g_subprocess_launcher_unsetenv (launcher, "DATAGEMS_DATABASE");
   g_subprocess_launcher_unsetenv (launcher, "DATAGEN_INFERENCE_HOST");
   g_subprocess_launcher_unsetenv (launcher, "DATAGEN_INFERENCE_BASE_URL");
+  g_subprocess_launcher_unsetenv (launcher, "DATAGEN_MAX_RECORDS_PER_JOB");
+  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto (GStrv) pair = g_strsplit (env[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
   child = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (child, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (child));
   return g_subprocess_get_exit_status (child);
+}
+
+static int
+run_cli (DgTestDir *dir, const char *const *args, char **out, char **err)
+{
+  return run_cli_env (dir, NULL, args, out, err);
 }
 
 static void
@@ -137,6 +151,42 @@ test_info_unusable_database (void)
   g_assert_nonnull (strstr (err, "datagems-cli: "));
 }
 
+/* The web limit of 200 records per job binds remote users, not the database's owner. */
+static void
+test_generate_beyond_web_limit (void)
+{
+  g_autoptr (DgTestDir) dir = dg_test_dir_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *schema = dg_test_dir_file (dir, "schema.json");
+  g_autofree char *output = dg_test_dir_file (dir, "out.jsonl");
+  g_autofree char *contents = NULL;
+  const char *args[] = { "generate", "-q", "-s", schema, "-n", "300", "-o", output, NULL };
+  guint lines = 0;
+
+  g_assert_true (
+      g_file_set_contents (schema,
+                           "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},"
+                           "\"required\":[\"n\"]}",
+                           -1, NULL));
+  g_assert_cmpint (run_cli (dir, args, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (output, &contents, NULL, NULL));
+  for (const char *p = contents; *p != '\0'; p++)
+    lines += *p == '\n';
+  g_assert_cmpuint (lines, ==, 300);
+
+  /* An explicit setting still applies. */
+  {
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+    const char *env[] = { "DATAGEN_MAX_RECORDS_PER_JOB=100", NULL };
+    const char *limited[] = { "generate", "-q", "-s", schema, "-n", "300", NULL };
+
+    g_assert_cmpint (run_cli_env (dir, env, limited, &out2, &err2), ==, 1);
+    g_assert_nonnull (strstr (err2, "between 1 and 100"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -149,6 +199,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info-bad-config", test_info_bad_config);
   g_test_add_func ("/cli/info-unusable-database", test_info_unusable_database);
+  g_test_add_func ("/cli/generate-beyond-web-limit", test_generate_beyond_web_limit);
 
   return g_test_run ();
 }
