@@ -1,0 +1,946 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dg-profiles"
+
+#include "config.h"
+
+#include <gcrypt.h>
+#include <string.h>
+
+#include "dg-crypto.h"
+#include "dg-job-runner.h"
+#include "dg-profiles.h"
+#include "dg-store-profiles.h"
+#include "dg-store-sessions.h"
+#include "dg-util.h"
+
+/* Settings key of the per-installation secret the API-key encryption key derives from. */
+#define SECRET_SETTING "profiles.secret"
+#define KEY_CONTEXT ":datagems:inference-profile-key:v1"
+#define FORMAT_PREFIX "v1."
+#define IV_LENGTH 12
+#define TAG_LENGTH 16
+#define MAX_NAME 120
+#define MAX_FIELD 200
+
+G_DEFINE_QUARK (dg_profiles_error_quark, dg_profiles_error)
+
+struct _DgProfiles
+{
+  GObject parent_instance;
+  DgConfig *config;
+  DgStore *store;
+  guint8 key[DG_SHA256_LENGTH];
+};
+
+G_DEFINE_TYPE (DgProfiles, dg_profiles, G_TYPE_OBJECT)
+
+/* ---------------------------------------------------------------------------------------- */
+/* Public view */
+
+static void
+profile_free (DgProfile *p)
+{
+  g_free (p->id);
+  g_free (p->name);
+  g_free (p->base_url);
+  g_free (p->path);
+  g_free (p->model);
+  g_free (p->created_at);
+  g_free (p->updated_at);
+  g_free (p);
+}
+
+static DgProfile *
+profile_copy (const DgProfile *p)
+{
+  DgProfile *c = g_new0 (DgProfile, 1);
+
+  c->id = g_strdup (p->id);
+  c->name = g_strdup (p->name);
+  c->base_url = g_strdup (p->base_url);
+  c->path = g_strdup (p->path);
+  c->model = g_strdup (p->model);
+  c->has_api_key = p->has_api_key;
+  c->created_at = g_strdup (p->created_at);
+  c->updated_at = g_strdup (p->updated_at);
+  return c;
+}
+
+void
+dg_profile_settings_free (DgProfileSettings *settings)
+{
+  if (settings == NULL)
+    return;
+  g_clear_pointer (&settings->profiles, g_ptr_array_unref);
+  g_free (settings);
+}
+
+DgProfileSettings *
+dg_profile_settings_copy (const DgProfileSettings *settings)
+{
+  DgProfileSettings *c = g_new0 (DgProfileSettings, 1);
+
+  c->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) profile_free);
+  for (guint i = 0; i < settings->profiles->len; i++)
+    {
+      const DgProfile *p = g_ptr_array_index (settings->profiles, i);
+
+      g_ptr_array_add (c->profiles, profile_copy (p));
+      if (p == settings->active)
+        c->active = g_ptr_array_index (c->profiles, i);
+    }
+  c->max_profiles = settings->max_profiles;
+  return c;
+}
+
+G_DEFINE_BOXED_TYPE (DgProfileSettings, dg_profile_settings, dg_profile_settings_copy,
+                     dg_profile_settings_free)
+
+const DgProfile *
+dg_profile_settings_find (const DgProfileSettings *settings, const char *id)
+{
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  for (guint i = 0; id != NULL && i < settings->profiles->len; i++)
+    {
+      const DgProfile *p = g_ptr_array_index (settings->profiles, i);
+
+      if (g_strcmp0 (p->id, id) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+static void
+set_nullable (JsonObject *o, const char *name, const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (o, name, value);
+  else
+    json_object_set_null_member (o, name);
+}
+
+static JsonObject *
+profile_to_json (const DgProfile *p)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "id", p->id);
+  json_object_set_string_member (o, "name", p->name);
+  set_nullable (o, "baseUrl", p->base_url);
+  set_nullable (o, "model", p->model);
+  set_nullable (o, "path", p->path);
+  json_object_set_boolean_member (o, "hasApiKey", p->has_api_key);
+  json_object_set_string_member (o, "createdAt", p->created_at);
+  json_object_set_string_member (o, "updatedAt", p->updated_at);
+  return o;
+}
+
+/**
+ * dg_profile_settings_to_json:
+ *
+ * Returns: (transfer full): the upstream 1.14 public settings view; never a key.
+ */
+JsonObject *
+dg_profile_settings_to_json (const DgProfileSettings *settings)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *profiles = json_array_new ();
+  const DgProfile *active;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  active = settings->active;
+  set_nullable (o, "activeProfileId", active != NULL ? active->id : NULL);
+  json_object_set_int_member (o, "maxProfiles", settings->max_profiles);
+  for (guint i = 0; i < settings->profiles->len; i++)
+    json_array_add_object_element (profiles,
+                                   profile_to_json (g_ptr_array_index (settings->profiles, i)));
+  json_object_set_array_member (o, "profiles", profiles);
+  if (active != NULL)
+    json_object_set_object_member (o, "activeProfile", profile_to_json (active));
+  else
+    json_object_set_null_member (o, "activeProfile");
+  set_nullable (o, "baseUrl", active != NULL ? active->base_url : NULL);
+  set_nullable (o, "model", active != NULL ? active->model : NULL);
+  set_nullable (o, "path", active != NULL ? active->path : NULL);
+  json_object_set_boolean_member (o, "hasApiKey", active != NULL && active->has_api_key);
+  return o;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Key encryption: "v1." iv "." tag "." ciphertext (unpadded base64url), AES-256-GCM with the
+ * owner and profile id as associated data, so a value copied to another row does not open. */
+
+static gcry_cipher_hd_t
+open_cipher (DgProfiles *self, const guint8 *iv, const char *owner, const char *id)
+{
+  g_autofree char *aad = g_strconcat (owner, "\n", id, NULL);
+  gcry_cipher_hd_t hd = NULL;
+  gcry_error_t err;
+
+  dg_crypto_init ();
+  err = gcry_cipher_open (&hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0);
+  if (err == 0)
+    err = gcry_cipher_setkey (hd, self->key, sizeof self->key);
+  if (err == 0)
+    err = gcry_cipher_setiv (hd, iv, IV_LENGTH);
+  if (err == 0)
+    err = gcry_cipher_authenticate (hd, aad, strlen (aad));
+  if (err != 0)
+    g_error ("AES-256-GCM is unavailable in libgcrypt: %s", gcry_strerror (err));
+  return hd;
+}
+
+static char *
+encrypt_key (DgProfiles *self, const char *owner, const char *id, const char *api_key)
+{
+  guint8 iv[IV_LENGTH];
+  guint8 tag[TAG_LENGTH];
+  gsize length = strlen (api_key);
+  g_autofree guint8 *ciphertext = g_malloc (MAX (length, 1));
+  g_autofree char *iv_text = NULL;
+  g_autofree char *tag_text = NULL;
+  g_autofree char *ct_text = NULL;
+  gcry_cipher_hd_t hd;
+  gcry_error_t err;
+
+  dg_random_bytes (iv, sizeof iv);
+  hd = open_cipher (self, iv, owner, id);
+  err = gcry_cipher_final (hd);
+  if (err == 0)
+    err = gcry_cipher_encrypt (hd, ciphertext, length, api_key, length);
+  if (err == 0)
+    err = gcry_cipher_gettag (hd, tag, sizeof tag);
+  gcry_cipher_close (hd);
+  if (err != 0)
+    g_error ("AES-256-GCM encryption failed: %s", gcry_strerror (err));
+  iv_text = dg_base64url_encode (iv, sizeof iv);
+  tag_text = dg_base64url_encode (tag, sizeof tag);
+  ct_text = dg_base64url_encode (ciphertext, length);
+  return g_strconcat (FORMAT_PREFIX, iv_text, ".", tag_text, ".", ct_text, NULL);
+}
+
+static char *
+decrypt_key (DgProfiles *self, const DgStoreProfileRow *row, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autofree guint8 *iv = NULL;
+  g_autofree guint8 *tag = NULL;
+  g_autofree guint8 *ciphertext = NULL;
+  g_autofree char *plain = NULL;
+  gsize iv_len = 0, tag_len = 0, ct_len = 0;
+  gcry_cipher_hd_t hd;
+  gcry_error_t err;
+
+  if (g_str_has_prefix (row->api_key_encrypted, FORMAT_PREFIX))
+    parts = g_strsplit (row->api_key_encrypted + strlen (FORMAT_PREFIX), ".", -1);
+  if (parts != NULL && g_strv_length (parts) == 3)
+    {
+      iv = dg_base64url_decode (parts[0], &iv_len);
+      tag = dg_base64url_decode (parts[1], &tag_len);
+      ciphertext = dg_base64url_decode (parts[2], &ct_len);
+    }
+  if (iv == NULL || tag == NULL || ciphertext == NULL || iv_len != IV_LENGTH ||
+      tag_len != TAG_LENGTH)
+    {
+      g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
+                   "The API key of profile %s is damaged; enter it again", row->id);
+      return NULL;
+    }
+  hd = open_cipher (self, iv, row->owner, row->id);
+  plain = g_malloc0 (ct_len + 1);
+  err = gcry_cipher_final (hd);
+  if (err == 0)
+    err = gcry_cipher_decrypt (hd, plain, ct_len, ciphertext, ct_len);
+  if (err == 0)
+    err = gcry_cipher_checktag (hd, tag, TAG_LENGTH);
+  gcry_cipher_close (hd);
+  if (err != 0 || memchr (plain, 0, ct_len) != NULL)
+    {
+      dg_crypto_wipe (plain, ct_len);
+      g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
+                   "The API key of profile %s cannot be decrypted with this installation's "
+                   "secret; enter it again",
+                   row->id);
+      return NULL;
+    }
+  return g_steal_pointer (&plain);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void
+dg_profiles_finalize (GObject *object)
+{
+  DgProfiles *self = DG_PROFILES (object);
+
+  dg_crypto_wipe (self->key, sizeof self->key);
+  g_clear_pointer (&self->config, dg_config_unref);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (dg_profiles_parent_class)->finalize (object);
+}
+
+static void
+dg_profiles_class_init (DgProfilesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dg_profiles_finalize;
+}
+
+static void
+dg_profiles_init (DgProfiles *self)
+{
+}
+
+/**
+ * dg_profiles_new:
+ *
+ * Returns: (transfer full) (nullable): the profiles of @store's users, or NULL with a
+ * DG_STORE_ERROR when the installation secret cannot be read or stored.
+ */
+DgProfiles *
+dg_profiles_new (DgConfig *config, DgStore *store, GError **error)
+{
+  g_autoptr (DgProfiles) self = NULL;
+  g_autofree char *candidate = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *material = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (DG_IS_STORE (store), NULL);
+
+  candidate = dg_random_hex (32);
+  secret = dg_store_settings_ensure (store, SECRET_SETTING, candidate, error);
+  dg_crypto_wipe (candidate, strlen (candidate));
+  if (secret == NULL)
+    return NULL;
+  self = g_object_new (DG_TYPE_PROFILES, NULL);
+  self->config = dg_config_ref (config);
+  self->store = g_object_ref (store);
+  material = g_strconcat (secret, KEY_CONTEXT, NULL);
+  dg_crypto_sha256 (material, strlen (material), self->key);
+  dg_crypto_wipe (material, strlen (material));
+  dg_crypto_wipe (secret, strlen (secret));
+  return g_steal_pointer (&self);
+}
+
+static DgProfileSettings *
+settings_from_rows (DgProfiles *self, GPtrArray *rows)
+{
+  DgProfileSettings *settings = g_new0 (DgProfileSettings, 1);
+
+  settings->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) profile_free);
+  settings->max_profiles = (guint) MAX (self->config->max_external_api_configs, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      DgStoreProfileRow *row = g_ptr_array_index (rows, i);
+      DgProfile *p = g_new0 (DgProfile, 1);
+
+      p->id = g_strdup (row->id);
+      p->name = g_strdup (row->name);
+      p->base_url = g_strdup (row->base_url);
+      p->path = g_strdup (row->path);
+      p->model = g_strdup (row->model);
+      p->has_api_key = row->api_key_encrypted != NULL;
+      p->created_at = g_strdup (row->created_at);
+      p->updated_at = g_strdup (row->updated_at);
+      g_ptr_array_add (settings->profiles, p);
+      if (row->active && settings->active == NULL)
+        settings->active = p;
+    }
+  /* Upstream: the stored active id, else the first profile. */
+  if (settings->active == NULL && settings->profiles->len > 0)
+    settings->active = g_ptr_array_index (settings->profiles, 0);
+  return settings;
+}
+
+static DgStoreProfileRow *
+find_row (GPtrArray *rows, const char *id)
+{
+  for (guint i = 0; id != NULL && i < rows->len; i++)
+    {
+      DgStoreProfileRow *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->id, id) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+has_active (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (((DgStoreProfileRow *) g_ptr_array_index (rows, i))->active)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+set_str (char **field, const char *value)
+{
+  char *old = *field;
+
+  *field = g_strdup (value);
+  g_free (old);
+}
+
+static void
+set_not_found (GError **error, const char *id)
+{
+  g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_NOT_FOUND, "Profile %s not found", id);
+}
+
+DgProfileSettings *
+dg_profiles_list (DgProfiles *self, const char *owner, GError **error)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
+  g_return_val_if_fail (owner != NULL, NULL);
+
+  rows = dg_store_profiles_list (self->store, owner, error);
+  return rows != NULL ? settings_from_rows (self, rows) : NULL;
+}
+
+static gboolean
+check_upsert (const DgProfileUpsert *u, DgUrlPolicyFlags policy, GError **error)
+{
+  struct
+  {
+    const char *value;
+    glong max;
+    const char *name;
+  } fields[] = { { u->name, MAX_NAME, "name" },
+                 { u->model, MAX_FIELD, "model" },
+                 { u->path, MAX_FIELD, "path" } };
+
+  if (u->id != NULL && *u->id == '\0')
+    {
+      g_set_error_literal (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_INVALID,
+                           "The profile id must not be empty");
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i].value != NULL && (!g_utf8_validate (fields[i].value, -1, NULL) ||
+                                    g_utf8_strlen (fields[i].value, -1) > fields[i].max))
+      {
+        g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_INVALID,
+                     "The profile %s must be at most %ld characters", fields[i].name,
+                     fields[i].max);
+        return FALSE;
+      }
+  if (u->api_key != NULL && *u->api_key == '\0')
+    {
+      g_set_error_literal (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_INVALID,
+                           "The API key must not be empty");
+      return FALSE;
+    }
+  return u->base_url == NULL || dg_url_policy_check (u->base_url, policy, error);
+}
+
+static gboolean
+upsert_in_transaction (DgProfiles *self, const char *owner, const DgProfileUpsert *u, char **out_id,
+                       GError **error)
+{
+  g_autoptr (GPtrArray) rows = dg_store_profiles_list (self->store, owner, error);
+  g_autofree char *now = dg_iso_now ();
+  DgStoreProfileRow *row;
+  gboolean make_active;
+  gboolean ok;
+
+  if (rows == NULL)
+    return FALSE;
+  make_active = u->set_active || !has_active (rows);
+  if (u->id != NULL)
+    {
+      row = find_row (rows, u->id);
+      if (row == NULL)
+        {
+          set_not_found (error, u->id);
+          return FALSE;
+        }
+      if (u->name != NULL)
+        set_str (&row->name, u->name);
+      if (u->base_url != NULL)
+        set_str (&row->base_url, u->base_url);
+      if (u->path != NULL)
+        set_str (&row->path, u->path);
+      if (u->model != NULL)
+        set_str (&row->model, u->model);
+      if (u->api_key != NULL)
+        {
+          g_free (row->api_key_encrypted);
+          row->api_key_encrypted = encrypt_key (self, owner, row->id, u->api_key);
+        }
+      /* Persisting re-normalises: an empty name becomes "Profile". */
+      if (row->name == NULL || *row->name == '\0')
+        set_str (&row->name, "Profile");
+      set_str (&row->updated_at, now);
+      ok = dg_store_profiles_update (self->store, row, error);
+    }
+  else
+    {
+      g_autoptr (DgStoreProfileRow) fresh = g_new0 (DgStoreProfileRow, 1);
+      g_autofree char *trimmed = g_strstrip (g_strdup (u->name != NULL ? u->name : ""));
+      gint64 position = 0;
+
+      if (rows->len >= (guint) MAX (self->config->max_external_api_configs, 0))
+        {
+          g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_LIMIT,
+                       "Maximum external API profiles reached (%d)",
+                       self->config->max_external_api_configs);
+          return FALSE;
+        }
+      for (guint i = 0; i < rows->len; i++)
+        position =
+            MAX (position, ((DgStoreProfileRow *) g_ptr_array_index (rows, i))->position + 1);
+      do
+        {
+          g_free (fresh->id);
+          fresh->id = dg_random_hex (6); /* upstream: 12 lowercase hex characters */
+        }
+      while (find_row (rows, fresh->id) != NULL);
+      fresh->owner = g_strdup (owner);
+      fresh->name =
+          *trimmed != '\0' ? g_strdup (trimmed) : g_strdup_printf ("Profile %u", rows->len + 1);
+      fresh->base_url = g_strdup (u->base_url);
+      fresh->path = g_strdup (u->path);
+      fresh->model = g_strdup (u->model);
+      if (u->api_key != NULL)
+        fresh->api_key_encrypted = encrypt_key (self, owner, fresh->id, u->api_key);
+      fresh->position = position;
+      fresh->created_at = g_strdup (now);
+      fresh->updated_at = g_strdup (now);
+      ok = dg_store_profiles_insert (self->store, fresh, error);
+      row = fresh;
+      if (ok && out_id != NULL)
+        *out_id = g_strdup (fresh->id);
+      if (ok && make_active)
+        ok = dg_store_profiles_set_active (self->store, owner, fresh->id, error);
+      return ok;
+    }
+  if (ok && out_id != NULL)
+    *out_id = g_strdup (row->id);
+  if (ok && make_active)
+    ok = dg_store_profiles_set_active (self->store, owner, row->id, error);
+  return ok;
+}
+
+/* Runs @func inside one transaction, then lists the owner's settings. */
+typedef gboolean (*ChangeFunc) (DgProfiles *self, const char *owner, gconstpointer data,
+                                char **out_id, GError **error);
+
+static DgProfileSettings *
+change (DgProfiles *self, const char *owner, ChangeFunc func, gconstpointer data, char **out_id,
+        GError **error)
+{
+  if (!dg_store_begin (self->store, error))
+    return NULL;
+  if (!func (self, owner, data, out_id, error))
+    {
+      dg_store_rollback (self->store);
+      if (out_id != NULL)
+        g_clear_pointer (out_id, g_free);
+      return NULL;
+    }
+  if (!dg_store_commit (self->store, error))
+    return NULL;
+  return dg_profiles_list (self, owner, error);
+}
+
+static gboolean
+upsert_func (DgProfiles *self, const char *owner, gconstpointer data, char **out_id, GError **error)
+{
+  return upsert_in_transaction (self, owner, data, out_id, error);
+}
+
+DgProfileSettings *
+dg_profiles_upsert (DgProfiles *self, const char *owner, const DgProfileUpsert *upsert,
+                    DgUrlPolicyFlags policy, char **out_id, GError **error)
+{
+  g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
+  g_return_val_if_fail (owner != NULL && upsert != NULL, NULL);
+
+  if (!check_upsert (upsert, policy, error))
+    return NULL;
+  return change (self, owner, upsert_func, upsert, out_id, error);
+}
+
+static gboolean
+activate_func (DgProfiles *self, const char *owner, gconstpointer data, char **out_id,
+               GError **error)
+{
+  g_autoptr (GPtrArray) rows = dg_store_profiles_list (self->store, owner, error);
+
+  if (rows == NULL)
+    return FALSE;
+  if (find_row (rows, data) == NULL)
+    {
+      set_not_found (error, data);
+      return FALSE;
+    }
+  return dg_store_profiles_set_active (self->store, owner, data, error);
+}
+
+DgProfileSettings *
+dg_profiles_activate (DgProfiles *self, const char *owner, const char *id, GError **error)
+{
+  g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
+  g_return_val_if_fail (owner != NULL && id != NULL, NULL);
+
+  return change (self, owner, activate_func, id, NULL, error);
+}
+
+static gboolean
+delete_func (DgProfiles *self, const char *owner, gconstpointer data, char **out_id, GError **error)
+{
+  g_autoptr (GPtrArray) rows = dg_store_profiles_list (self->store, owner, error);
+  DgStoreProfileRow *row;
+  gboolean was_active;
+
+  if (rows == NULL)
+    return FALSE;
+  row = find_row (rows, data);
+  if (row == NULL)
+    {
+      set_not_found (error, data);
+      return FALSE;
+    }
+  /* With no stored active flag the first profile was the active one. */
+  was_active = row->active || (!has_active (rows) && row == g_ptr_array_index (rows, 0));
+  if (!dg_store_profiles_delete (self->store, owner, data, error))
+    return FALSE;
+  g_ptr_array_remove (rows, row);
+  if (was_active && rows->len > 0)
+    return dg_store_profiles_set_active (
+        self->store, owner, ((DgStoreProfileRow *) g_ptr_array_index (rows, 0))->id, error);
+  return TRUE;
+}
+
+DgProfileSettings *
+dg_profiles_delete (DgProfiles *self, const char *owner, const char *id, GError **error)
+{
+  g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
+  g_return_val_if_fail (owner != NULL && id != NULL, NULL);
+
+  return change (self, owner, delete_func, id, NULL, error);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Endpoints */
+
+static const char *
+string_member (JsonObject *o, const char *name)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+object_member (JsonObject *o, const char *name)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* The profile's server with its key. A profile without a base URL uses the configured
+ * server and never gets the key: a key only goes to the server it was saved with. */
+static DgInferenceEndpoint *
+profile_endpoint (DgProfiles *self, const DgStoreProfileRow *row, int backend, const char *path,
+                  const char *model, JsonObject *parameters, DgUrlPolicyFlags policy,
+                  GError **error)
+{
+  g_autofree char *key = NULL;
+  DgInferenceEndpoint *endpoint;
+
+  if (row->api_key_encrypted != NULL && row->base_url != NULL)
+    {
+      key = decrypt_key (self, row, error);
+      if (key == NULL)
+        return NULL;
+    }
+  endpoint = dg_inference_endpoint_resolve (
+      self->config, backend, row->base_url, path != NULL ? path : row->path,
+      model != NULL ? model : row->model, key, parameters, policy);
+  if (key != NULL)
+    dg_crypto_wipe (key, strlen (key));
+  return endpoint;
+}
+
+/**
+ * dg_profiles_endpoint:
+ *
+ * Returns: (transfer full) (nullable): the endpoint of @owner's profile @id
+ * (NULL: the active one), with its decrypted API key.
+ */
+DgInferenceEndpoint *
+dg_profiles_endpoint (DgProfiles *self, const char *owner, const char *id, JsonObject *parameters,
+                      DgUrlPolicyFlags policy, GError **error)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+  DgStoreProfileRow *row = NULL;
+
+  g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
+  g_return_val_if_fail (owner != NULL, NULL);
+
+  rows = dg_store_profiles_list (self->store, owner, error);
+  if (rows == NULL)
+    return NULL;
+  if (id != NULL)
+    {
+      row = find_row (rows, id);
+      if (row == NULL)
+        {
+          set_not_found (error, id);
+          return NULL;
+        }
+    }
+  for (guint i = 0; row == NULL && i < rows->len; i++)
+    if (((DgStoreProfileRow *) g_ptr_array_index (rows, i))->active)
+      row = g_ptr_array_index (rows, i);
+  if (row == NULL && rows->len > 0)
+    row = g_ptr_array_index (rows, 0);
+  if (row == NULL)
+    return dg_inference_endpoint_resolve (self->config, -1, NULL, NULL, NULL, NULL, parameters,
+                                          policy);
+  if (row->base_url != NULL && !dg_url_policy_check (row->base_url, policy, error))
+    return NULL;
+  return profile_endpoint (self, row, -1, NULL, NULL, parameters, policy, error);
+}
+
+/**
+ * dg_profiles_resolve_job_endpoint:
+ * @profiles: the DgProfiles
+ *
+ * Returns: (transfer full) (nullable): the endpoint of @job's record calls.
+ */
+DgInferenceEndpoint *
+dg_profiles_resolve_job_endpoint (DgJob *job, gpointer profiles, GError **error)
+{
+  DgProfiles *self = profiles;
+  JsonObject *inference = object_member (job->details, "inference");
+  const char *profile_id = string_member (inference, "profileId");
+  const char *backend_name = string_member (job->run, "backend");
+  DgUrlPolicyFlags policy = g_strcmp0 (string_member (job->run, "urlPolicy"), "allow-private") == 0
+                                ? DG_URL_POLICY_ALLOW_PRIVATE
+                                : DG_URL_POLICY_NONE;
+  g_autoptr (GPtrArray) rows = NULL;
+  DgStoreProfileRow *row;
+  DgInferenceBackend backend;
+
+  g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
+
+  if (profile_id == NULL || job->owner == NULL ||
+      !json_object_get_boolean_member_with_default (inference, "useExternalApi", FALSE))
+    return dg_job_runner_default_endpoint (self->config, job, error);
+  if (backend_name != NULL && !dg_inference_backend_from_string (backend_name, &backend))
+    {
+      g_set_error (error, DG_INFERENCE_ERROR, DG_INFERENCE_ERROR_ENDPOINT,
+                   "Unknown inference backend “%s”", backend_name);
+      return NULL;
+    }
+  if (backend_name != NULL && backend == DG_INFERENCE_BACKEND_OFFLINE)
+    return dg_inference_endpoint_new (DG_INFERENCE_BACKEND_OFFLINE, NULL);
+
+  rows = dg_store_profiles_list (self->store, job->owner, error);
+  if (rows == NULL)
+    return NULL;
+  row = find_row (rows, profile_id);
+  if (row == NULL)
+    {
+      /* Upstream bug 10: never fall back to another profile and send its key elsewhere. */
+      g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DELETED,
+                   "The job's inference profile %s was deleted; no other profile's API key is "
+                   "used",
+                   profile_id);
+      return NULL;
+    }
+  return profile_endpoint (self, row, backend_name != NULL ? (int) backend : -1,
+                           string_member (inference, "path"), string_member (inference, "model"),
+                           object_member (inference, "parameters"), policy, error);
+}
+
+/**
+ * dg_profiles_attach_engine:
+ *
+ * Makes @engine's jobs take their profile's current server and key at run time.
+ */
+void
+dg_profiles_attach_engine (DgProfiles *self, DgEngine *engine)
+{
+  g_return_if_fail (DG_IS_PROFILES (self));
+  g_return_if_fail (DG_IS_ENGINE (engine));
+
+  dg_engine_set_endpoint_resolver (engine, dg_profiles_resolve_job_endpoint, g_object_ref (self),
+                                   g_object_unref);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Async */
+
+typedef enum
+{
+  OP_LIST,
+  OP_UPSERT,
+  OP_ACTIVATE,
+  OP_DELETE,
+} OpKind;
+
+typedef struct
+{
+  OpKind kind;
+  char *owner;
+  char *id;
+  char *name;
+  char *base_url;
+  char *path;
+  char *model;
+  char *api_key;
+  gboolean set_active;
+  DgUrlPolicyFlags policy;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_free (op->owner);
+  g_free (op->id);
+  g_free (op->name);
+  g_free (op->base_url);
+  g_free (op->path);
+  g_free (op->model);
+  if (op->api_key != NULL)
+    dg_crypto_wipe (op->api_key, strlen (op->api_key));
+  g_free (op->api_key);
+  g_free (op);
+}
+
+static void
+op_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  DgProfiles *self = source;
+  Op *op = data;
+  DgProfileSettings *settings = NULL;
+  GError *error = NULL;
+
+  switch (op->kind)
+    {
+    case OP_LIST:
+      settings = dg_profiles_list (self, op->owner, &error);
+      break;
+    case OP_UPSERT:
+      {
+        DgProfileUpsert u = { op->id,    op->name,    op->base_url,  op->path,
+                              op->model, op->api_key, op->set_active };
+
+        settings = dg_profiles_upsert (self, op->owner, &u, op->policy, NULL, &error);
+        break;
+      }
+    case OP_ACTIVATE:
+      settings = dg_profiles_activate (self, op->owner, op->id, &error);
+      break;
+    case OP_DELETE:
+      settings = dg_profiles_delete (self, op->owner, op->id, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (settings != NULL)
+    g_task_return_pointer (task, settings, (GDestroyNotify) dg_profile_settings_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+op_run (DgProfiles *self, Op *op, GCancellable *cancellable, GAsyncReadyCallback callback,
+        gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, op_run);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  g_task_run_in_thread (task, op_thread);
+}
+
+static Op *
+op_new (OpKind kind, const char *owner, const char *id)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->owner = g_strdup (owner);
+  op->id = g_strdup (id);
+  return op;
+}
+
+void
+dg_profiles_list_async (DgProfiles *self, const char *owner, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (DG_IS_PROFILES (self));
+  g_return_if_fail (owner != NULL);
+
+  op_run (self, op_new (OP_LIST, owner, NULL), cancellable, callback, user_data);
+}
+
+void
+dg_profiles_upsert_async (DgProfiles *self, const char *owner, const DgProfileUpsert *upsert,
+                          DgUrlPolicyFlags policy, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op;
+
+  g_return_if_fail (DG_IS_PROFILES (self));
+  g_return_if_fail (owner != NULL && upsert != NULL);
+
+  op = op_new (OP_UPSERT, owner, upsert->id);
+  op->name = g_strdup (upsert->name);
+  op->base_url = g_strdup (upsert->base_url);
+  op->path = g_strdup (upsert->path);
+  op->model = g_strdup (upsert->model);
+  op->api_key = g_strdup (upsert->api_key);
+  op->set_active = upsert->set_active;
+  op->policy = policy;
+  op_run (self, op, cancellable, callback, user_data);
+}
+
+void
+dg_profiles_activate_async (DgProfiles *self, const char *owner, const char *id,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  g_return_if_fail (DG_IS_PROFILES (self));
+  g_return_if_fail (owner != NULL && id != NULL);
+
+  op_run (self, op_new (OP_ACTIVATE, owner, id), cancellable, callback, user_data);
+}
+
+void
+dg_profiles_delete_async (DgProfiles *self, const char *owner, const char *id,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_return_if_fail (DG_IS_PROFILES (self));
+  g_return_if_fail (owner != NULL && id != NULL);
+
+  op_run (self, op_new (OP_DELETE, owner, id), cancellable, callback, user_data);
+}
+
+/**
+ * dg_profiles_settings_finish:
+ *
+ * Returns: (transfer full) (nullable): the user's settings after the operation.
+ */
+DgProfileSettings *
+dg_profiles_settings_finish (DgProfiles *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
