@@ -568,6 +568,106 @@ job_flow (DgAppHarness *h, gpointer data)
   }
 }
 
+static gboolean
+profiles_have (DgPreferencesWindow *prefs, const char *name)
+{
+  DgProfilesGroup *group = dg_preferences_window_get_profiles_group (prefs);
+  g_auto (GStrv) names = dg_profiles_group_dup_names (group);
+
+  return !dg_profiles_group_get_busy (group) && strv_has (names, name);
+}
+
+/* The visible model-server editor (other message dialogs may still be open). */
+static AdwMessageDialog *
+find_profile_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          g_object_get_data (G_OBJECT (window), "api-key") != NULL)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* No label or entry under @widget shows @secret. */
+static void
+assert_not_shown (GtkWidget *widget, const char *secret)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_label (GTK_LABEL (widget));
+  else if (GTK_IS_EDITABLE (widget))
+    text = gtk_editable_get_text (GTK_EDITABLE (widget));
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  g_assert_true (text == NULL || strstr (text, secret) == NULL);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    assert_not_shown (c, secret);
+}
+
+/* Model servers: add one with a key, see it listed, reopen, still there, the key never shown. */
+static void
+profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
+{
+  const char *secret = "sk-app-test-4242-secret";
+  DgProfilesGroup *group = dg_preferences_window_get_profiles_group (prefs);
+  AdwMessageDialog *dialog;
+  const char *id;
+
+  g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
+  g_assert_nonnull (group);
+  DG_TEST_WAIT (!dg_profiles_group_get_busy (group), 20000 * SLOW);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "profiles.add", NULL));
+  dialog = find_profile_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "Local llama");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "base-url"),
+                         "http://127.0.0.1:8080/v1");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "model"), "llama-3");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "api-key"), secret);
+  adw_message_dialog_response (dialog, "save");
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "api-key")), ==,
+                   "");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  DG_TEST_WAIT (profiles_have (prefs, "Local llama"), 20000 * SLOW);
+  assert_not_shown (GTK_WIDGET (prefs), secret);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  DG_TEST_WAIT (prefs == NULL, 5000 * SLOW);
+
+  /* Reopened: read back from the store; editing shows the key as saved, never its text. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h->window), "win.preferences", NULL));
+  prefs = DG_PREFERENCES_WINDOW (find_toplevel (DG_TYPE_PREFERENCES_WINDOW));
+  g_assert_nonnull (prefs);
+  g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
+  DG_TEST_WAIT (profiles_have (prefs, "Local llama"), 20000 * SLOW);
+  group = dg_preferences_window_get_profiles_group (prefs);
+  id = dg_profiles_group_find_id (group, "Local llama");
+  g_assert_nonnull (id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "profiles.edit", "s", id));
+  dialog = find_profile_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "api-key")), ==,
+                   "");
+  g_assert_nonnull (strstr (
+      adw_preferences_row_get_title (g_object_get_data (G_OBJECT (dialog), "api-key")), "saved"));
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "base-url")), ==,
+                   "http://127.0.0.1:8080/v1");
+  assert_not_shown (GTK_WIDGET (dialog), secret);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  DG_TEST_WAIT (prefs == NULL, 5000 * SLOW);
+}
+
 static void
 preferences_flow (DgAppHarness *h, gpointer data)
 {
@@ -637,8 +737,7 @@ preferences_flow (DgAppHarness *h, gpointer data)
   DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs) && !usernames_have (prefs, "bob"),
                 20000 * SLOW);
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
-  DG_TEST_WAIT (prefs == NULL, 5000 * SLOW);
+  profiles_round_trip (h, prefs);
 }
 
 /* g_test_add_data_func() glue: the test data is the body to run inside the app. */

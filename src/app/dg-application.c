@@ -21,6 +21,7 @@ struct _DgApplication
   DgAccounts *accounts;
   DgSessions *sessions;
   DgEngine *engine;
+  DgProfiles *profiles;
   GError *load_error;
   GPtrArray *load_waiters; /* GTask*, while the store is opening */
   gboolean loading;
@@ -130,6 +131,7 @@ dg_application_finalize (GObject *object)
 
   if (self->window != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  g_clear_object (&self->profiles);
   g_clear_object (&self->engine);
   g_clear_object (&self->sessions);
   g_clear_object (&self->accounts);
@@ -230,10 +232,14 @@ on_store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       self->engine = dg_engine_new (self->config, self->store, NULL, NULL, &error);
-      if (self->engine == NULL)
+      if (self->engine != NULL)
+        self->profiles = dg_profiles_new (self->config, self->store, &error);
+      if (self->profiles == NULL)
         self->load_error = g_steal_pointer (&error);
       else
         {
+          /* Jobs of a profile take its current server and key when they run. */
+          dg_profiles_attach_engine (self->profiles, self->engine);
           self->accounts = dg_accounts_new (self->config, self->store, NULL);
           self->sessions = dg_sessions_new (self->config, self->store);
           /* Jobs left unfinished by an earlier run continue. */
@@ -309,4 +315,11 @@ dg_application_get_engine (DgApplication *self)
 {
   g_return_val_if_fail (DG_IS_APPLICATION (self), NULL);
   return self->engine;
+}
+
+DgProfiles *
+dg_application_get_profiles (DgApplication *self)
+{
+  g_return_val_if_fail (DG_IS_APPLICATION (self), NULL);
+  return self->profiles;
 }

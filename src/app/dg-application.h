@@ -6,6 +6,7 @@
 #include "dg-accounts.h"
 #include "dg-config.h"
 #include "dg-engine.h"
+#include "dg-profiles.h"
 #include "dg-session.h"
 #include "dg-store.h"
 
@@ -39,5 +40,7 @@ DgStore       *dg_application_get_store    (DgApplication *self);
 DgAccounts    *dg_application_get_accounts (DgApplication *self);
 DgSessions    *dg_application_get_sessions (DgApplication *self);
 DgEngine      *dg_application_get_engine   (DgApplication *self);
+/* Inference profiles (model servers) of the users; NULL until loaded. */
+DgProfiles    *dg_application_get_profiles (DgApplication *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "dg-rate-limit.h"
 #include "dg-registration.h"
 #include "dg-preferences-window.h"
+#include "dg-profiles-group.h"
 
 struct _DgPreferencesWindow
 {
@@ -22,6 +23,7 @@ struct _DgPreferencesWindow
   AdwPreferencesPage *accounts_page;
   GtkListBox *accounts_list;
   GtkSwitch *registration_switch;
+  DgProfilesGroup *profiles_group;
 
   DgApplication *application;
   DgSession *session;
@@ -563,6 +565,21 @@ dg_preferences_window_new (GtkWindow *parent, DgApplication *application, const 
   self->application = g_object_ref (application);
   self->session = dg_session_copy (session);
 
+  /* Every user keeps their own model servers (inference profiles). */
+  if (dg_application_get_profiles (application) != NULL)
+    {
+      GtkWidget *page = adw_preferences_page_new ();
+      GtkWidget *group =
+          dg_profiles_group_new (dg_application_get_profiles (application), session->username);
+
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (page), "model-servers");
+      adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _ ("Model Servers"));
+      adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "network-server-symbolic");
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+      self->profiles_group = DG_PROFILES_GROUP (group);
+    }
+
   /* Account management is for administrators only; others do not see the page. */
   if (is_admin (self))
     {
@@ -585,6 +602,13 @@ dg_preferences_window_dup_usernames (DgPreferencesWindow *self)
        row = gtk_widget_get_next_sibling (row))
     g_strv_builder_add (builder, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   return g_strv_builder_end (builder);
+}
+
+DgProfilesGroup *
+dg_preferences_window_get_profiles_group (DgPreferencesWindow *self)
+{
+  g_return_val_if_fail (DG_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->profiles_group;
 }
 
 gboolean

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "dg-application.h"
+#include "dg-profiles-group.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,8 @@ GtkWidget  *dg_preferences_window_new           (GtkWindow       *parent,
 void        dg_preferences_window_reload_accounts (DgPreferencesWindow *self);
 /* Rows shown in the account list (usernames, in order), for tests. */
 GStrv       dg_preferences_window_dup_usernames (DgPreferencesWindow *self);
+/* The "Model Servers" group (NULL before the application loaded), for tests. */
+DgProfilesGroup *dg_preferences_window_get_profiles_group (DgPreferencesWindow *self);
 /* TRUE while an account operation runs. */
 gboolean    dg_preferences_window_get_busy      (DgPreferencesWindow *self);
 
