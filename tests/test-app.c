@@ -620,6 +620,8 @@ profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
   DgProfilesGroup *group = dg_preferences_window_get_profiles_group (prefs);
   AdwMessageDialog *dialog;
   const char *id;
+  g_autofree char *saved_id = NULL;
+  DgJobEditor *editor;
 
   g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
   g_assert_nonnull (group);
@@ -651,6 +653,7 @@ profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
   group = dg_preferences_window_get_profiles_group (prefs);
   id = dg_profiles_group_find_id (group, "Local llama");
   g_assert_nonnull (id);
+  saved_id = g_strdup (id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "profiles.edit", "s", id));
   dialog = find_profile_dialog ();
   g_assert_nonnull (dialog);
@@ -666,6 +669,11 @@ profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   DG_TEST_WAIT (prefs == NULL, 5000 * SLOW);
+
+  /* The new-job page offers the user's profile first: it is the one in use. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h->window), "win.new-job", NULL));
+  editor = DG_JOB_EDITOR (find_id (GTK_WIDGET (h->window), "job_editor"));
+  DG_TEST_WAIT (g_strcmp0 (dg_job_editor_get_profile_id (editor), saved_id) == 0, 20000 * SLOW);
 }
 
 static void

@@ -354,8 +354,19 @@ is_set (gpointer data)
 }
 
 static void
+on_endpoint (GObject *source, GAsyncResult *result, gpointer data)
+{
+  DgInferenceEndpoint **out = data;
+  g_autoptr (GError) error = NULL;
+
+  *out = dg_profiles_endpoint_finish (DG_PROFILES (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_async (Fixture *f, gconstpointer data)
 {
+  DgInferenceEndpoint *endpoint = NULL;
   DgProfileSettings *s = NULL;
   DgProfileUpsert u = { .name = "Async", .base_url = "http://localhost:8080/v1", .api_key = "k" };
   g_autofree char *id = NULL;
@@ -367,6 +378,13 @@ test_async (Fixture *f, gconstpointer data)
   g_assert_true (s->active->has_api_key);
   id = g_strdup (s->active->id);
   g_clear_pointer (&s, dg_profile_settings_free);
+
+  dg_profiles_endpoint_async (f->profiles, "alice", id, NULL, DG_URL_POLICY_ALLOW_PRIVATE, NULL,
+                              on_endpoint, &endpoint);
+  g_assert_true (dg_test_wait_until (NULL, is_set, &endpoint, 10000));
+  g_assert_cmpstr (dg_inference_endpoint_get_base_url (endpoint), ==, "http://localhost:8080/v1");
+  g_assert_true (dg_inference_endpoint_has_api_key (endpoint));
+  g_clear_pointer (&endpoint, dg_inference_endpoint_unref);
 
   dg_profiles_list_async (f->profiles, "alice", NULL, on_settings, &s);
   g_assert_true (dg_test_wait_until (NULL, is_set, &s, 10000));

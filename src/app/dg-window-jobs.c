@@ -19,6 +19,14 @@
 /* Profile ids of the new-job page. */
 #define PROFILE_DEFAULT "default"
 #define PROFILE_OFFLINE "offline"
+/* Object data of the window: the DgProfileSettings listed for the new-job page. */
+#define USER_PROFILES_KEY "dg-user-profiles"
+
+static gboolean
+is_user_profile (const char *id)
+{
+  return id != NULL && g_strcmp0 (id, PROFILE_DEFAULT) != 0 && g_strcmp0 (id, PROFILE_OFFLINE) != 0;
+}
 
 static DgEngine *
 get_engine (DgWindow *self)
@@ -415,43 +423,91 @@ on_profile_changed (DgWindow *self)
                                   self->jobs_cancellable, on_models_listed, g_object_ref (self));
 }
 
+/* The user's model servers (the one in use first), then the configured server and the
+ * offline generator. */
+static void
+set_profiles (DgWindow *self, const DgProfileSettings *settings)
+{
+  DgConfig *config = dg_application_get_config (dg_window_get_app (self));
+  g_autoptr (DgInferenceEndpoint) configured = NULL;
+  g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_auto (GStrv) id_list = NULL;
+  g_auto (GStrv) name_list = NULL;
+
+  if (settings != NULL && settings->active != NULL)
+    {
+      g_strv_builder_add (ids, settings->active->id);
+      g_strv_builder_add (names, settings->active->name);
+    }
+  for (guint i = 0; settings != NULL && i < settings->profiles->len; i++)
+    {
+      const DgProfile *p = g_ptr_array_index (settings->profiles, i);
+
+      if (p == settings->active)
+        continue;
+      g_strv_builder_add (ids, p->id);
+      g_strv_builder_add (names, p->name);
+    }
+  configured = dg_inference_endpoint_resolve (config, -1, NULL, NULL, NULL, NULL, NULL,
+                                              DG_URL_POLICY_ALLOW_PRIVATE);
+  if (dg_inference_endpoint_get_backend (configured) != DG_INFERENCE_BACKEND_OFFLINE)
+    {
+      /* Translators: %s is a URL */
+      g_autofree char *default_name = g_strdup_printf (
+          _ ("Configured model server (%s)"), dg_inference_endpoint_get_base_url (configured));
+
+      g_strv_builder_add (ids, PROFILE_DEFAULT);
+      g_strv_builder_add (names, default_name);
+    }
+  /* Without a model: templates and the offline generator. */
+  g_strv_builder_add (ids, PROFILE_OFFLINE);
+  g_strv_builder_add (names, _ ("Offline generator"));
+  id_list = g_strv_builder_end (ids);
+  name_list = g_strv_builder_end (names);
+  dg_job_editor_set_profiles (self->job_editor, (const char *const *) id_list,
+                              (const char *const *) name_list);
+  on_profile_changed (self);
+}
+
+static void
+on_user_profiles_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  DgProfileSettings *settings = dg_profiles_settings_finish (DG_PROFILES (source), result, &error);
+
+  if (settings == NULL)
+    {
+      if (!dg_window_is_closed (self) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+  /* Kept for confirm: the public view only (no keys). */
+  g_object_set_data_full (G_OBJECT (self), USER_PROFILES_KEY, settings,
+                          (GDestroyNotify) dg_profile_settings_free);
+  if (!dg_window_is_closed (self) && settings->profiles->len > 0)
+    set_profiles (self, settings);
+}
+
 void
 dg_window_new_job (DgWindow *self)
 {
   DgApplication *app = dg_window_get_app (self);
   DgConfig *config = dg_application_get_config (app);
-  g_autoptr (DgInferenceEndpoint) configured = NULL;
-  const char *ids[] = { PROFILE_DEFAULT, PROFILE_OFFLINE, NULL };
-  const char *names[3] = { NULL };
-  g_autofree char *default_name = NULL;
 
   if (self->session == NULL)
     return;
-
-  configured = dg_inference_endpoint_resolve (config, -1, NULL, NULL, NULL, NULL, NULL,
-                                              DG_URL_POLICY_ALLOW_PRIVATE);
-  if (dg_inference_endpoint_get_backend (configured) == DG_INFERENCE_BACKEND_OFFLINE)
-    {
-      /* No model configured: templates and the offline generator. */
-      ids[0] = PROFILE_OFFLINE;
-      ids[1] = NULL;
-      names[0] = _ ("Offline generator");
-    }
-  else
-    {
-      /* Translators: %s is a URL */
-      default_name = g_strdup_printf (_ ("Configured model server (%s)"),
-                                      dg_inference_endpoint_get_base_url (configured));
-      names[0] = default_name;
-      names[1] = _ ("Offline generator");
-    }
 
   g_clear_pointer (&self->draft, dg_draft_unref);
   dg_job_editor_reset (self->job_editor, g_settings_get_int (self->settings, "default-records"),
                        g_settings_get_boolean (self->settings, "default-dataset-mode"));
   dg_job_editor_set_max_records (self->job_editor, config->max_records_per_job);
-  dg_job_editor_set_profiles (self->job_editor, ids, names);
-  on_profile_changed (self);
+  g_object_set_data (G_OBJECT (self), USER_PROFILES_KEY, NULL);
+  set_profiles (self, NULL);
+  if (dg_application_get_profiles (app) != NULL)
+    dg_profiles_list_async (dg_application_get_profiles (app), get_owner (self),
+                            self->jobs_cancellable, on_user_profiles_listed, g_object_ref (self));
 
   g_clear_pointer (&self->opened_job_id, g_free);
   adw_window_title_set_title (self->content_title, _ ("New Job"));
@@ -544,26 +600,71 @@ fill_request (DgWindow *self, DgDraftRequest *request, char **instructions)
 }
 
 static void
-on_editor_draft (DgWindow *self)
+start_draft (DgWindow *self, DgInferenceEndpoint *endpoint)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DgInferenceEndpoint) endpoint = selected_endpoint (self, &error);
   g_autofree char *instructions = NULL;
   DgDraftRequest request = { 0 };
 
+  fill_request (self, &request, &instructions);
+  request.endpoint = endpoint;
+  dg_job_editor_set_drafting (self->job_editor, TRUE);
+  dg_engine_draft_async (get_engine (self), get_owner (self), &request, self->draft_cancellable,
+                         on_drafted, g_object_ref (self));
+}
+
+static void
+on_profile_endpoint (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DgWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgInferenceEndpoint) endpoint =
+      dg_profiles_endpoint_finish (DG_PROFILES (source), result, &error);
+
+  if (dg_window_is_closed (self))
+    return;
+  if (endpoint == NULL || g_cancellable_is_cancelled (self->draft_cancellable))
+    {
+      dg_job_editor_set_drafting (self->job_editor, FALSE);
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+      return;
+    }
+  start_draft (self, endpoint);
+}
+
+static void
+on_editor_draft (DgWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DgInferenceEndpoint) endpoint = NULL;
+  const char *profile_id = dg_job_editor_get_profile_id (self->job_editor);
+
+  g_clear_object (&self->draft_cancellable);
+  self->draft_cancellable = g_cancellable_new ();
+  if (is_user_profile (profile_id))
+    {
+      g_autoptr (JsonObject) params = dg_job_editor_dup_parameters (self->job_editor, &error);
+
+      if (params == NULL && error != NULL)
+        {
+          dg_job_editor_set_message (self->job_editor, error->message, TRUE);
+          return;
+        }
+      /* The key is decrypted off the main loop. */
+      dg_job_editor_set_drafting (self->job_editor, TRUE);
+      dg_profiles_endpoint_async (dg_application_get_profiles (dg_window_get_app (self)),
+                                  get_owner (self), profile_id, params, DG_URL_POLICY_ALLOW_PRIVATE,
+                                  self->draft_cancellable, on_profile_endpoint,
+                                  g_object_ref (self));
+      return;
+    }
+  endpoint = selected_endpoint (self, &error);
   if (endpoint == NULL)
     {
       dg_job_editor_set_message (self->job_editor, error->message, TRUE);
       return;
     }
-  fill_request (self, &request, &instructions);
-  request.endpoint = endpoint;
-
-  g_clear_object (&self->draft_cancellable);
-  self->draft_cancellable = g_cancellable_new ();
-  dg_job_editor_set_drafting (self->job_editor, TRUE);
-  dg_engine_draft_async (get_engine (self), get_owner (self), &request, self->draft_cancellable,
-                         on_drafted, g_object_ref (self));
+  start_draft (self, endpoint);
 }
 
 static void
@@ -628,8 +729,9 @@ on_editor_confirm (DgWindow *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) schema = dg_job_editor_dup_schema (self->job_editor, &error);
   DgConfirmRequest request = { 0 };
-  gboolean offline =
-      g_strcmp0 (dg_job_editor_get_profile_id (self->job_editor), PROFILE_OFFLINE) == 0;
+  const char *profile_id = dg_job_editor_get_profile_id (self->job_editor);
+  gboolean offline = g_strcmp0 (profile_id, PROFILE_OFFLINE) == 0;
+  g_autoptr (JsonObject) inference = NULL;
 
   if (schema == NULL || self->confirming)
     {
@@ -653,6 +755,21 @@ on_editor_confirm (DgWindow *self)
         }
     }
 
+  if (is_user_profile (profile_id))
+    {
+      DgProfileSettings *settings = g_object_get_data (G_OBJECT (self), USER_PROFILES_KEY);
+      const DgProfile *profile =
+          settings != NULL ? dg_profile_settings_find (settings, profile_id) : NULL;
+
+      /* The runner takes the profile's current server and key when the job runs; its base
+       * URL here lets confirm check it and record the backend. */
+      inference = json_object_new ();
+      json_object_set_boolean_member (inference, "useExternalApi", TRUE);
+      json_object_set_string_member (inference, "profileId", profile_id);
+      if (profile != NULL && profile->base_url != NULL)
+        json_object_set_string_member (inference, "baseUrl", profile->base_url);
+    }
+  request.inference = inference;
   request.token = self->draft->token;
   request.schema = schema;
   request.backend = offline ? "offline" : NULL;

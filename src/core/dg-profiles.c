@@ -790,6 +790,7 @@ typedef enum
   OP_UPSERT,
   OP_ACTIVATE,
   OP_DELETE,
+  OP_ENDPOINT,
 } OpKind;
 
 typedef struct
@@ -804,6 +805,7 @@ typedef struct
   char *api_key;
   gboolean set_active;
   DgUrlPolicyFlags policy;
+  JsonObject *parameters;
 } Op;
 
 static void
@@ -818,6 +820,7 @@ op_free (Op *op)
   if (op->api_key != NULL)
     dg_crypto_wipe (op->api_key, strlen (op->api_key));
   g_free (op->api_key);
+  g_clear_pointer (&op->parameters, json_object_unref);
   g_free (op);
 }
 
@@ -848,6 +851,17 @@ op_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellabl
     case OP_DELETE:
       settings = dg_profiles_delete (self, op->owner, op->id, &error);
       break;
+    case OP_ENDPOINT:
+      {
+        DgInferenceEndpoint *endpoint =
+            dg_profiles_endpoint (self, op->owner, op->id, op->parameters, op->policy, &error);
+
+        if (endpoint != NULL)
+          g_task_return_pointer (task, endpoint, (GDestroyNotify) dg_inference_endpoint_unref);
+        else
+          g_task_return_error (task, error);
+        return;
+      }
     default:
       g_assert_not_reached ();
     }
@@ -939,6 +953,36 @@ dg_profiles_delete_async (DgProfiles *self, const char *owner, const char *id,
  */
 DgProfileSettings *
 dg_profiles_settings_finish (DgProfiles *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+dg_profiles_endpoint_async (DgProfiles *self, const char *owner, const char *id,
+                            JsonObject *parameters, DgUrlPolicyFlags policy,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  Op *op;
+
+  g_return_if_fail (DG_IS_PROFILES (self));
+  g_return_if_fail (owner != NULL);
+
+  op = op_new (OP_ENDPOINT, owner, id);
+  op->parameters = parameters != NULL ? json_object_ref (parameters) : NULL;
+  op->policy = policy;
+  op_run (self, op, cancellable, callback, user_data);
+}
+
+/**
+ * dg_profiles_endpoint_finish:
+ *
+ * Returns: (transfer full) (nullable): the endpoint, with the profile's key.
+ */
+DgInferenceEndpoint *
+dg_profiles_endpoint_finish (DgProfiles *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

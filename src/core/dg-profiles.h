@@ -110,6 +110,20 @@ DgInferenceEndpoint *dg_profiles_endpoint (DgProfiles *self, const char *owner, 
                                            JsonObject *parameters, DgUrlPolicyFlags policy,
                                            GError **error);
 
+/* dg_profiles_endpoint() off the caller's thread. @parameters is not changed and must not be
+ * changed by the caller afterwards (it is read on a worker thread). */
+void               dg_profiles_endpoint_async (DgProfiles          *self,
+                                               const char          *owner,
+                                               const char          *id,
+                                               JsonObject          *parameters,
+                                               DgUrlPolicyFlags     policy,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+DgInferenceEndpoint *dg_profiles_endpoint_finish (DgProfiles        *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+
 /*
  * A DgJobEndpointResolver (pass the DgProfiles as user data): jobs whose
  * details.inference names a profileId get that profile's current server and
