@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "dg-engine-private.h"
+#include "dg-json-copy.h"
 #include "dg-offline.h"
 #include "dg-prompts.h"
 #include "dg-schema-draft.h"
@@ -56,7 +57,8 @@ dg_draft_to_json (const DgDraft *draft)
   JsonObject *object = json_object_new ();
 
   g_return_val_if_fail (draft != NULL, object);
-  json_object_set_member (object, "schema", json_node_copy (draft->schema));
+  /* Drafts are shared between threads (atomic refcount): copy, never share, their JSON. */
+  json_object_set_member (object, "schema", dg_json_copy (draft->schema));
   json_object_set_string_member (object, "schemaGeneratedAt", draft->generated_at);
   json_object_set_int_member (object, "schemaDurationMs", draft->duration_ms);
   json_object_set_int_member (object, "schemaRefreshes", draft->refreshes);
@@ -130,7 +132,8 @@ complete_draft (DgEngine *self, const char *owner, const DgDraftRequest *request
   claims->schema_duration_ms = draft->duration_ms;
   claims->schema_refreshes = draft->refreshes;
   claims->dataset_mode = request->dataset_mode;
-  claims->inference = request->inference != NULL ? json_object_ref (request->inference) : NULL;
+  /* Caller-owned: a private copy, as the caller may use it on other threads meanwhile. */
+  claims->inference = request->inference != NULL ? dg_json_object_copy (request->inference) : NULL;
   draft->token = dg_draft_token_sign (claims, secret, g_get_real_time () / G_USEC_PER_SEC, error);
   if (draft->token == NULL)
     return FALSE;
@@ -163,7 +166,8 @@ dg_engine_draft_from_schema (DgEngine *self, const char *owner, const DgDraftReq
   if (!check_request (self, request, error))
     return NULL;
   draft = draft_new ();
-  draft->schema = json_node_copy (schema);
+  /* The draft outlives the call and may go to other threads: share nothing with @schema. */
+  draft->schema = dg_json_copy (schema);
   draft->generated_at = dg_iso_now ();
   draft->refreshes = count_refreshes (self, owner, request->previous_token);
   draft->backend = g_strdup ("manual");
@@ -225,7 +229,8 @@ on_draft_done (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
 
-  draft->schema = json_node_copy (result->output);
+  /* The output was built on the inference worker thread: take a private copy. */
+  draft->schema = dg_json_copy (result->output);
   draft->duration_ms = (g_get_monotonic_time () - st->started_us) / 1000;
   draft->failed_attempts = result->failed_attempts;
   draft->prompt_tokens = result->prompt_tokens;
@@ -286,7 +291,7 @@ dg_engine_draft_async (DgEngine *self, const char *owner, const DgDraftRequest *
   st->instructions = g_strdup (request->instructions);
   st->dataset_mode = request->dataset_mode;
   st->previous_token = g_strdup (request->previous_token);
-  st->inference = request->inference != NULL ? json_object_ref (request->inference) : NULL;
+  st->inference = request->inference != NULL ? dg_json_object_copy (request->inference) : NULL;
   st->endpoint = request->endpoint != NULL
                      ? dg_inference_endpoint_ref (request->endpoint)
                      : dg_inference_endpoint_resolve (self->config, -1, NULL, NULL, NULL, NULL,
@@ -459,8 +464,9 @@ build_run (DgEngine *self, const DgConfirmRequest *request, DgInferenceEndpoint 
     json_object_set_string_member (run, "endpoint", url);
   else
     json_object_set_null_member (run, "endpoint");
-  json_object_set_object_member (
-      run, "parameters", parameters != NULL ? json_object_ref (parameters) : json_object_new ());
+  json_object_set_object_member (run, "parameters",
+                                 parameters != NULL ? dg_json_object_copy (parameters)
+                                                    : json_object_new ());
   json_object_set_string_member (run, "promptsVersion", dg_prompts_version ());
   json_object_set_int_member (run, "seed",
                               (gint64) (request->has_seed ? request->seed : random_seed ()));
@@ -539,8 +545,9 @@ dg_engine_confirm (DgEngine *self, const char *owner, const DgConfirmRequest *re
   if (!dg_schema_check (schema, &details, error))
     goto invalid;
 
-  inference =
-      request->inference != NULL ? json_object_ref (request->inference) : default_inference (self);
+  /* Private copies: callers may share the request's JSON with other threads. */
+  inference = request->inference != NULL ? dg_json_object_copy (request->inference)
+                                         : default_inference (self);
   /* Build the job's endpoint as the runner will, to record and check it now. */
   probe = dg_job_new ();
   probe->details = json_object_new ();
@@ -678,8 +685,11 @@ dg_engine_confirm_async (DgEngine *self, const char *owner, const DgConfirmReque
   st->request = *request;
   st->request.token = g_strdup (request->token);
   st->request.backend = g_strdup (request->backend);
-  st->request.schema = request->schema != NULL ? json_node_copy (request->schema) : NULL;
-  st->request.inference = request->inference != NULL ? json_object_ref (request->inference) : NULL;
+  /* The JSON goes to the GTask thread: deep copies, so it shares no (non-atomic) counts with
+   * the caller's trees. */
+  st->request.schema = request->schema != NULL ? dg_json_copy (request->schema) : NULL;
+  st->request.inference =
+      request->inference != NULL ? dg_json_object_copy (request->inference) : NULL;
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dg_engine_confirm_async);
   g_task_set_task_data (task, st, confirm_state_free);
@@ -694,6 +704,8 @@ dg_engine_confirm_finish (DgEngine *self, GAsyncResult *result, JsonArray **out_
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  /* The thread has returned and kept no reference: @details (built there from fresh strings,
+   * sharing nothing) changes hands whole, with no copy needed. */
   st = g_task_get_task_data (G_TASK (result));
   if (out_details != NULL)
     *out_details = g_steal_pointer (&st->details);

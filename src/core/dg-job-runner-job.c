@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "dg-job-runner-private.h"
+#include "dg-json-copy.h"
 #include "dg-store-jobs.h"
 #include "dg-store-records.h"
 #include "dg-util.h"
@@ -643,7 +644,9 @@ prepare (RunnerJob *job, DgJob *snapshot)
       set_message (job, "The job has no schema");
       return FALSE;
     }
-  job->schema_node = json_node_copy (schema);
+  /* @snapshot's tree belongs to this thread, but the job may be freed on another one: keep a
+   * private copy rather than a second reference to the snapshot's (non-atomic) objects. */
+  job->schema_node = dg_json_copy (schema);
   job->schema = dg_json_schema_new (schema, DG_JSON_SCHEMA_NONE, &error);
   if (job->schema == NULL)
     {

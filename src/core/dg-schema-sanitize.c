@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "dg-json-copy.h"
 #include "dg-json-schema.h"
 #include "dg-schema-draft.h"
 
@@ -457,7 +458,8 @@ deep_copy (JsonNode *node)
       json_node_take_array (copy, array);
       return copy;
     }
-  return json_node_copy (node);
+  /* Not json_node_copy(): it would share (and count, without atomics) the caller's value. */
+  return dg_json_copy (node);
 }
 
 /**
