@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "dg-crypto.h"
 #include "dg-engine-private.h"
 #include "dg-session.h"
 #include "dg-store-records.h"
@@ -39,11 +40,8 @@ dg_engine_finalize (GObject *object)
   g_clear_pointer (&self->progress, g_hash_table_unref);
   g_clear_pointer (&self->pending_changed, g_hash_table_unref);
   g_clear_error (&self->secret_error);
-  if (self->secret != NULL)
-    {
-      memset (self->secret, 0, strlen (self->secret));
-      g_free (self->secret);
-    }
+  /* Wiped in a way the compiler cannot drop (a memset before free may be). */
+  g_clear_pointer (&self->secret, dg_secret_free);
 
   G_OBJECT_CLASS (dg_engine_parent_class)->finalize (object);
 }
