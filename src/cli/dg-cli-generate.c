@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 #include "dg-cli-job-run.h"
-#include "dg-json-reader.h"
 
 /*
  * `datagems-cli generate`: a dataset from a description (drafted by the
@@ -30,23 +29,6 @@ on_drafted (GObject *source, GAsyncResult *result, gpointer user_data)
 
   wait->draft = dg_engine_draft_finish (DG_ENGINE (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
-}
-
-static JsonNode *
-load_schema (const char *path, GError **error)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr (GError) local_error = NULL;
-  gsize length;
-  JsonNode *node;
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  node = dg_json_parse (contents, length, &local_error);
-  if (node == NULL)
-    g_set_error (error, local_error->domain, local_error->code, "%s: %s", path,
-                 local_error->message);
-  return node;
 }
 
 int
@@ -152,7 +134,7 @@ dg_cli_generate (int argc, char **argv)
     }
   if (schema_path != NULL)
     {
-      schema = load_schema (schema_path, &error);
+      schema = dg_cli_load_json_file (schema_path, &error);
       if (schema == NULL)
         return dg_cli_fail (error);
     }
