@@ -23,6 +23,7 @@ run_suite() {
   shift 2
   echo "=== $dir $*"
   local setup=(setup)
+  mkdir -p "$(dirname "$dir")"
   [ -f "$dir/build.ninja" ] && setup+=(--reconfigure)
   if ! meson "${setup[@]}" "$dir" "$@" >"$dir.setup.log" 2>&1; then
     cat "$dir.setup.log"
