@@ -71,6 +71,7 @@ void           dg_window_on_login_submitted (DgWindow   *self,
                                              gboolean    remember);
 /* Jobs (dg-window-jobs.c). */
 void           dg_window_jobs_init         (DgWindow *self);
+void           dg_window_new_job_init      (DgWindow *self);
 void           dg_window_jobs_dispose      (DgWindow *self);
 void           dg_window_jobs_signed_in    (DgWindow *self);
 void           dg_window_jobs_signed_out   (DgWindow *self);
@@ -83,5 +84,18 @@ void           dg_window_export            (DgWindow *self);
 /* Called by the session code once a user is signed in or out. */
 void           dg_window_show_workspace    (DgWindow *self);
 void           dg_window_show_login        (DgWindow *self);
+
+/* Shorthands of the jobs and new-job halves of the window. */
+static inline DgEngine *
+dg_window_get_engine (DgWindow *self)
+{
+  return dg_application_get_engine (dg_window_get_app (self));
+}
+
+static inline const char *
+dg_window_get_owner (DgWindow *self)
+{
+  return self->session ? self->session->username : NULL;
+}
 
 G_END_DECLS
