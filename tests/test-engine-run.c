@@ -103,6 +103,38 @@ test_standin_model (Fixture *f, gconstpointer data)
   g_assert_cmpint (((DgRecordRow *) g_ptr_array_index (page->rows, 0))->index, ==, 10);
 }
 
+/* The instance budget (the desktop's preference) reaches jobs that are already running. */
+static void
+test_budget_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr (DgDraft) draft = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *id = NULL;
+  DgInference *inference;
+  DgStandinStats stats;
+
+  f->standin = dg_model_standin_new ();
+  base_url =
+      g_strdup_printf ("DATAGEN_INFERENCE_BASE_URL=%s", dg_model_standin_get_url (f->standin));
+  start_engine (f, (const char *const[]){ base_url, NULL });
+  inference = dg_engine_get_inference (f->engine);
+  g_assert_cmpuint (dg_inference_get_concurrency (inference), ==, 4);
+
+  draft = draft_schema (f, "ana", 40, people_schema);
+  dg_model_standin_set_latency_ms (f->standin, 300);
+  id = confirm (f, "ana", draft, NULL);
+  DG_TEST_WAIT ((dg_model_standin_get_stats (f->standin, &stats), stats.in_flight == 4), 15000);
+
+  /* Raised mid-run: the job's window (twice the budget) grows with it and twice as many
+   * record calls run at once. */
+  dg_inference_set_concurrency (inference, 8);
+  DG_TEST_WAIT ((dg_model_standin_get_stats (f->standin, &stats), stats.in_flight == 8), 15000);
+  wait_status (f, id, DG_JOB_STATUS_SUCCEEDED);
+  dg_model_standin_get_stats (f->standin, &stats);
+  g_assert_cmpuint (stats.max_in_flight, ==, 8);
+  g_assert_cmpuint (stats.total, ==, 40);
+}
+
 static void
 test_control (Fixture *f, gconstpointer data)
 {
@@ -341,6 +373,7 @@ add_run_tests (void)
   ADD_ENGINE_TEST ("/core/engine/zero-record-peers", test_zero_record_peers);
   ADD_ENGINE_TEST ("/core/engine/duplicates", test_duplicates);
   ADD_ENGINE_TEST ("/core/engine/standin-model", test_standin_model);
+  ADD_ENGINE_TEST ("/core/engine/budget-change", test_budget_change);
   ADD_ENGINE_TEST ("/core/engine/control", test_control);
   ADD_ENGINE_TEST ("/core/engine/export-to-file", test_export_to_file);
   ADD_ENGINE_TEST ("/core/engine/endpoint-failure-pauses", test_endpoint_failure_pauses);

@@ -188,6 +188,67 @@ test_cancel_cancellable (void)
     }
 }
 
+/* The desktop's preference changes the instance budget while requests are queued. */
+static void
+test_concurrency_change (void)
+{
+  g_autoptr (DgModelStandin) standin = dg_model_standin_new ();
+  g_autoptr (DgInference) inference = test_inference_new (2, 3, 60000);
+  g_autoptr (DgInferenceEndpoint) endpoint =
+      test_endpoint_new (standin, DG_INFERENCE_BACKEND_RATIO1);
+  g_autoptr (DgInferenceQueue) queue = dg_inference_queue_new (inference, "alice", "job_1");
+  g_autoptr (GPtrArray) results =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) dg_inference_result_unref);
+  DgStandinStats stats;
+
+  dg_model_standin_set_latency_ms (standin, 60000);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr (DgInferenceRequest) request = test_record_request (endpoint, i);
+      dg_inference_submit (inference, queue, request, NULL, test_collect_cb, results, NULL);
+    }
+  DG_TEST_WAIT ((dg_model_standin_get_stats (standin, &stats), stats.in_flight == 2), TEST_WAIT_MS);
+  g_assert_cmpuint (dg_inference_get_concurrency (inference), ==, 2);
+  g_assert_cmpuint (dg_inference_get_endpoint_limit (inference, endpoint), ==, 2);
+
+  /* Raised: the queued requests start at once. */
+  dg_inference_set_concurrency (inference, 6);
+  g_assert_cmpuint (dg_inference_get_concurrency (inference), ==, 6);
+  DG_TEST_WAIT ((dg_model_standin_get_stats (standin, &stats), stats.in_flight == 6), TEST_WAIT_MS);
+  g_assert_cmpuint (dg_inference_get_endpoint_limit (inference, endpoint), ==, 6);
+
+  /* Lowered: running transfers finish; later dispatches keep to the new budget. */
+  dg_inference_set_concurrency (inference, 3);
+  DG_TEST_WAIT (dg_inference_get_endpoint_limit (inference, endpoint) == 3, TEST_WAIT_MS);
+  dg_inference_queue_cancel (queue);
+  DG_TEST_WAIT (results->len == 10, TEST_WAIT_MS);
+
+  {
+    /* A second server: the cancelled transfers of the first may linger there. */
+    g_autoptr (DgModelStandin) second = dg_model_standin_new ();
+    g_autoptr (DgInferenceEndpoint) second_endpoint =
+        test_endpoint_new (second, DG_INFERENCE_BACKEND_RATIO1);
+    g_autoptr (DgInferenceQueue) second_queue =
+        dg_inference_queue_new (inference, "alice", "job_2");
+    DgInferenceStats inference_stats;
+
+    dg_model_standin_set_latency_ms (second, 60000);
+    for (guint i = 0; i < 5; i++)
+      {
+        g_autoptr (DgInferenceRequest) request = test_record_request (second_endpoint, i);
+        dg_inference_submit (inference, second_queue, request, NULL, test_collect_cb, results,
+                             NULL);
+      }
+    DG_TEST_WAIT ((dg_model_standin_get_stats (second, &stats), stats.in_flight == 3),
+                  TEST_WAIT_MS);
+    DG_TEST_WAIT ((dg_inference_get_stats (inference, &inference_stats),
+                   inference_stats.queued == 2 && inference_stats.in_flight == 3),
+                  TEST_WAIT_MS);
+    dg_inference_queue_cancel (second_queue);
+    DG_TEST_WAIT (results->len == 15, TEST_WAIT_MS);
+  }
+}
+
 static void
 record_order_cb (DgInferenceResult *result, gpointer user_data)
 {
@@ -444,6 +505,7 @@ test_inference_add_flow_tests (void)
   g_test_add_func ("/core/inference/models", test_models);
   g_test_add_func ("/core/inference/cancel/queue", test_cancel_queue);
   g_test_add_func ("/core/inference/cancel/cancellable", test_cancel_cancellable);
+  g_test_add_func ("/core/inference/concurrency/change", test_concurrency_change);
   g_test_add_func ("/core/inference/fairness/jobs", test_fairness);
   g_test_add_func ("/core/inference/fairness/owners", test_fairness_owners);
   g_test_add_func ("/core/inference/shutdown", test_shutdown);

@@ -135,6 +135,8 @@ guint64 dg_inference_worker_next_queue_id (DgInferenceWorker *worker);
 void dg_inference_worker_shutdown (DgInferenceWorker *worker);
 void dg_inference_worker_get_stats (DgInferenceWorker *worker, DgInferenceStats *out_stats);
 guint dg_inference_worker_get_endpoint_limit (DgInferenceWorker *worker, const char *key);
+guint dg_inference_worker_get_concurrency (DgInferenceWorker *worker);
+void dg_inference_worker_set_concurrency (DgInferenceWorker *worker, guint concurrency);
 const DgInferenceOptions *dg_inference_worker_get_options (DgInferenceWorker *worker);
 
 /* dg-inference-protocol.c: request bodies and response parsing. */

@@ -388,6 +388,30 @@ take_task (DgInferenceWorker *w, Task *t)
     make_ready (w, t, FALSE);
 }
 
+/* A new instance budget: throttled endpoints keep their lower limits, the others follow. */
+static void
+apply_concurrency (DgInferenceWorker *w, guint concurrency)
+{
+  guint before = w->options.concurrency;
+  GHashTableIter iter;
+  gpointer value;
+
+  w->options.concurrency = concurrency;
+  curl_multi_setopt (w->multi, CURLMOPT_MAXCONNECTS, (long) concurrency * 2 + 4);
+  g_hash_table_iter_init (&iter, w->endpoints);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      EndpointState *ep = value;
+
+      if (ep->limit > concurrency || ep->limit >= before)
+        {
+          ep->limit = concurrency;
+          dg_inference_worker_publish_limit (w, ep);
+        }
+    }
+  g_debug ("Inference budget now %u requests in flight (was %u)", concurrency, before);
+}
+
 /* Returns TRUE when the worker must stop. */
 static gboolean
 process_commands (DgInferenceWorker *w)
@@ -430,6 +454,9 @@ process_commands (DgInferenceWorker *w)
               cancel_task (w, victims->pdata[i], FALSE);
             dg_inference_worker_queue_unref (w, cmd->queue);
           }
+          break;
+        case CMD_SET_CONCURRENCY:
+          apply_concurrency (w, (guint) cmd->id);
           break;
         default:
           g_assert_not_reached ();

@@ -74,20 +74,22 @@ typedef enum {
   CMD_SUBMIT,
   CMD_CANCEL_TASK,
   CMD_CANCEL_QUEUE,
+  CMD_SET_CONCURRENCY,
 } CommandKind;
 
 typedef struct
 {
   CommandKind kind;
   Task *task;
-  guint64 id;
+  guint64 id;               /* CMD_CANCEL_TASK: the task; CMD_SET_CONCURRENCY: the new budget */
   DgInferenceQueue *queue;
 } Command;
 
 struct _DgInferenceWorker
 {
   gatomicrefcount ref_count;
-  DgInferenceOptions options;
+  DgInferenceOptions options; /* options.concurrency: the budget the worker thread applies */
+  guint concurrency;          /* atomic: the budget last asked for, for other threads */
   GThread *thread;
   CURLM *multi;
   DgInferenceQueue *default_queue;

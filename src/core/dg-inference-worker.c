@@ -63,6 +63,7 @@ dg_inference_worker_new (const DgInferenceOptions *options)
   if (options != NULL)
     w->options = *options;
   apply_defaults (&w->options);
+  w->concurrency = w->options.concurrency;
   g_mutex_init (&w->lock);
   g_mutex_init (&w->stats_lock);
   g_queue_init (&w->commands);
@@ -314,6 +315,24 @@ dg_inference_worker_cancel_queue (DgInferenceWorker *w, DgInferenceQueue *queue)
   push_command (w, cmd);
 }
 
+guint
+dg_inference_worker_get_concurrency (DgInferenceWorker *w)
+{
+  return (guint) g_atomic_int_get ((gint *) &w->concurrency);
+}
+
+/* The worker thread applies it (it owns the endpoints' limits and the curl handles). */
+void
+dg_inference_worker_set_concurrency (DgInferenceWorker *w, guint concurrency)
+{
+  Command *cmd = g_new0 (Command, 1);
+
+  g_atomic_int_set ((gint *) &w->concurrency, (gint) concurrency);
+  cmd->kind = CMD_SET_CONCURRENCY;
+  cmd->id = concurrency;
+  push_command (w, cmd);
+}
+
 void
 dg_inference_worker_shutdown (DgInferenceWorker *w)
 {
@@ -343,7 +362,7 @@ guint
 dg_inference_worker_get_endpoint_limit (DgInferenceWorker *w, const char *key)
 {
   gpointer value;
-  guint limit = w->options.concurrency;
+  guint limit = dg_inference_worker_get_concurrency (w);
 
   g_mutex_lock (&w->stats_lock);
   if (g_hash_table_lookup_extended (w->limits, key, NULL, &value))

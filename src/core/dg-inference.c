@@ -163,7 +163,15 @@ guint
 dg_inference_get_concurrency (DgInference *self)
 {
   g_return_val_if_fail (DG_IS_INFERENCE (self), 0);
-  return dg_inference_worker_get_options (self->worker)->concurrency;
+  return dg_inference_worker_get_concurrency (self->worker);
+}
+
+void
+dg_inference_set_concurrency (DgInference *self, guint concurrency)
+{
+  g_return_if_fail (DG_IS_INFERENCE (self));
+  g_return_if_fail (concurrency > 0);
+  dg_inference_worker_set_concurrency (self->worker, concurrency);
 }
 
 void

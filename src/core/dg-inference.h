@@ -264,6 +264,10 @@ JsonArray   *dg_inference_list_models_finish  (DgInference         *self,
 void         dg_inference_shutdown            (DgInference         *self);
 
 guint        dg_inference_get_concurrency     (DgInference         *self);
+/* Changes the instance budget of requests in flight, effective at once for queued work
+ * (transfers already running finish). Thread-safe. */
+void         dg_inference_set_concurrency     (DgInference         *self,
+                                               guint                concurrency);
 
 /* Counters for tests, benchmarks and the metrics page. Thread-safe snapshot. */
 typedef struct {

@@ -411,6 +411,19 @@ offline_step (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Record requests this job keeps submitted: twice the instance budget, which can change
+ * while the job runs (the desktop's preference), so that the budget is never idle. */
+static guint
+job_window (RunnerJob *job)
+{
+  DgJobRunner *runner = job->runner;
+  guint window = runner->options.window > 0
+                     ? runner->options.window
+                     : 2 * MAX (dg_inference_get_concurrency (runner->inference), 1);
+
+  return job->requested_window > 0 ? MIN (job->requested_window, window) : window;
+}
+
 static void
 pump (RunnerJob *job)
 {
@@ -431,7 +444,7 @@ pump (RunnerJob *job)
         }
       return;
     }
-  while (job->in_flight < job->window)
+  while (job->in_flight < job_window (job))
     {
       gint64 offset = next_offset (job);
 
@@ -630,9 +643,7 @@ prepare (RunnerJob *job, DgJob *snapshot)
   job->max_attempts = (guint) run_uint (snapshot->run, "maxAttempts", 0);
   if (job->max_attempts == 0)
     job->max_attempts = (guint) MAX (runner->config->inference_max_attempts, 1);
-  job->window = (guint) run_uint (snapshot->run, "concurrency", 0);
-  job->window =
-      job->window > 0 ? MIN (job->window, runner->options.window) : runner->options.window;
+  job->requested_window = (guint) run_uint (snapshot->run, "concurrency", 0);
   regenerate =
       snapshot->run != NULL ? json_object_get_member (snapshot->run, "regenerateDuplicates") : NULL;
   job->regenerate_duplicates = regenerate != NULL && JSON_NODE_HOLDS_VALUE (regenerate)

@@ -83,7 +83,7 @@ struct _RunnerJob
 
   guint64 seed;
   gboolean regenerate_duplicates;
-  guint window;
+  guint requested_window; /* the run record's "concurrency" (0: follow the instance budget) */
   guint max_attempts;
   JsonNode *schema_node;
   DgJsonSchema *schema;

@@ -134,8 +134,6 @@ dg_job_runner_new (DgConfig *config, DgStore *store, DgInference *inference, con
     self->options.batch_records = 256;
   if (self->options.batch_interval_ms == 0)
     self->options.batch_interval_ms = 100;
-  if (self->options.window == 0)
-    self->options.window = 2 * MAX (dg_inference_get_concurrency (inference), 1);
   if (self->options.max_duplicate_retries == 0)
     self->options.max_duplicate_retries = 3;
   if (self->options.failure_streak == 0)
