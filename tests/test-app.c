@@ -697,6 +697,12 @@ preferences_flow (DgAppHarness *h, gpointer data)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (prefs), "records_spin")), 42);
   g_assert_cmpint (g_settings_get_int (dg_application_get_settings (h->app), "default-records"), ==,
                    42);
+  /* The concurrency preference is the engine's live budget, not only new jobs' default. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (prefs), "concurrency_spin")),
+                             24);
+  g_assert_cmpuint (
+      dg_inference_get_concurrency (dg_engine_get_inference (dg_application_get_engine (h->app))),
+      ==, 24);
   gtk_switch_set_active (GTK_SWITCH (find_id (GTK_WIDGET (prefs), "notify_switch")), FALSE);
   g_assert_false (
       g_settings_get_boolean (dg_application_get_settings (h->app), "notify-on-finish"));

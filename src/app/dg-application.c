@@ -216,6 +216,17 @@ dg_application_complete_load (DgApplication *self)
     }
 }
 
+/* The preference is the instance's budget of model requests in flight: running jobs
+ * follow it too, not only new ones. */
+static void
+apply_concurrency (DgApplication *self)
+{
+  int concurrency = g_settings_get_int (self->settings, "default-concurrency");
+
+  if (self->engine != NULL && concurrency > 0)
+    dg_inference_set_concurrency (dg_engine_get_inference (self->engine), (guint) concurrency);
+}
+
 static void
 on_store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -240,6 +251,9 @@ on_store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           /* Jobs of a profile take its current server and key when they run. */
           dg_profiles_attach_engine (self->profiles, self->engine);
+          apply_concurrency (self);
+          g_signal_connect_object (self->settings, "changed::default-concurrency",
+                                   G_CALLBACK (apply_concurrency), self, G_CONNECT_SWAPPED);
           self->accounts = dg_accounts_new (self->config, self->store, NULL);
           self->sessions = dg_sessions_new (self->config, self->store);
           /* Jobs left unfinished by an earlier run continue. */

@@ -449,7 +449,7 @@ on_editor_confirm (DgWindow *self)
   request.schema = schema;
   request.backend = offline ? "offline" : NULL;
   request.allow_private_urls = TRUE;
-  request.concurrency = (guint) g_settings_get_int (self->settings, "default-concurrency");
+  request.concurrency = 0; /* follow the instance budget (the preference), even if it changes */
   self->confirming = TRUE;
   dg_engine_confirm_async (dg_window_get_engine (self), dg_window_get_owner (self), &request,
                            self->jobs_cancellable, on_confirmed, g_object_ref (self));
