@@ -7,6 +7,12 @@
 #include <string.h>
 
 #include "dg-crypto.h"
+#include "dg-util.h"
+
+#define GCM_IV_LENGTH 12
+#define GCM_TAG_LENGTH 16
+
+G_DEFINE_QUARK (dg_crypto_error_quark, dg_crypto_error)
 
 /**
  * dg_crypto_init:
@@ -117,6 +123,136 @@ dg_secret_free (char *secret)
     return;
   dg_crypto_wipe (secret, strlen (secret));
   g_free (secret);
+}
+
+static gcry_cipher_hd_t
+gcm_open (const guint8 key[DG_SHA256_LENGTH], const guint8 *iv, const char *aad)
+{
+  gcry_cipher_hd_t hd = NULL;
+  gcry_error_t err;
+
+  dg_crypto_init ();
+  err = gcry_cipher_open (&hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0);
+  if (err == 0)
+    err = gcry_cipher_setkey (hd, key, DG_SHA256_LENGTH);
+  if (err == 0)
+    err = gcry_cipher_setiv (hd, iv, GCM_IV_LENGTH);
+  if (err == 0 && aad != NULL)
+    err = gcry_cipher_authenticate (hd, aad, strlen (aad));
+  if (err != 0)
+    g_error ("AES-256-GCM is unavailable in libgcrypt: %s", gcry_strerror (err));
+  return hd;
+}
+
+/**
+ * dg_crypto_seal:
+ * @key: a 256-bit key
+ * @aad: (nullable): associated data bound to the result
+ * @plain: the text to protect
+ *
+ * Returns: (transfer full): "iv.tag.ciphertext", each part unpadded base64url.
+ */
+char *
+dg_crypto_seal (const guint8 key[DG_SHA256_LENGTH], const char *aad, const char *plain)
+{
+  guint8 iv[GCM_IV_LENGTH];
+  guint8 tag[GCM_TAG_LENGTH];
+  gsize length;
+  g_autofree guint8 *ciphertext = NULL;
+  g_autofree char *iv_text = NULL;
+  g_autofree char *tag_text = NULL;
+  g_autofree char *ct_text = NULL;
+  gcry_cipher_hd_t hd;
+  gcry_error_t err;
+
+  g_return_val_if_fail (key != NULL && plain != NULL, NULL);
+
+  length = strlen (plain);
+  ciphertext = g_malloc (MAX (length, 1));
+  dg_random_bytes (iv, sizeof iv);
+  hd = gcm_open (key, iv, aad);
+  err = gcry_cipher_final (hd);
+  if (err == 0)
+    err = gcry_cipher_encrypt (hd, ciphertext, length, plain, length);
+  if (err == 0)
+    err = gcry_cipher_gettag (hd, tag, sizeof tag);
+  gcry_cipher_close (hd);
+  /* Only an out-of-memory condition can fail here. */
+  if (err != 0)
+    g_error ("AES-256-GCM encryption failed: %s", gcry_strerror (err));
+  iv_text = dg_base64url_encode (iv, sizeof iv);
+  tag_text = dg_base64url_encode (tag, sizeof tag);
+  ct_text = dg_base64url_encode (ciphertext, length);
+  return g_strconcat (iv_text, ".", tag_text, ".", ct_text, NULL);
+}
+
+/**
+ * dg_crypto_open:
+ * @key: the key given to dg_crypto_seal()
+ * @aad: (nullable): the associated data given to dg_crypto_seal()
+ * @sealed: "iv.tag.ciphertext"
+ * @flags: how strictly the parts are decoded
+ *
+ * Returns: (transfer full) (nullable): the plaintext, to be freed with dg_secret_free().
+ */
+DgSecret *
+dg_crypto_open (const guint8 key[DG_SHA256_LENGTH], const char *aad, const char *sealed,
+                DgCryptoOpenFlags flags, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autofree guint8 *iv = NULL;
+  g_autofree guint8 *tag = NULL;
+  g_autofree guint8 *ciphertext = NULL;
+  g_autofree char *plain = NULL;
+  gsize iv_len = 0, tag_len = 0, ct_len = 0;
+  gcry_cipher_hd_t hd;
+  gcry_error_t err;
+
+  g_return_val_if_fail (key != NULL && sealed != NULL, NULL);
+
+  parts = g_strsplit (sealed, ".", -1);
+  if (g_strv_length (parts) != 3)
+    {
+      g_set_error_literal (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT,
+                           "The encrypted value does not have three parts");
+      return NULL;
+    }
+  if (flags & DG_CRYPTO_OPEN_LENIENT)
+    {
+      iv = dg_base64_decode_lenient (parts[0], &iv_len);
+      tag = dg_base64_decode_lenient (parts[1], &tag_len);
+      ciphertext = dg_base64_decode_lenient (parts[2], &ct_len);
+    }
+  else
+    {
+      iv = dg_base64url_decode (parts[0], &iv_len);
+      tag = dg_base64url_decode (parts[1], &tag_len);
+      ciphertext = dg_base64url_decode (parts[2], &ct_len);
+    }
+  if (iv == NULL || tag == NULL || ciphertext == NULL || iv_len != GCM_IV_LENGTH ||
+      tag_len != GCM_TAG_LENGTH)
+    {
+      g_set_error_literal (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT,
+                           "The encrypted value has a wrong IV or tag size");
+      return NULL;
+    }
+
+  hd = gcm_open (key, iv, aad);
+  plain = g_malloc0 (ct_len + 1);
+  err = gcry_cipher_final (hd);
+  if (err == 0)
+    err = gcry_cipher_decrypt (hd, plain, ct_len, ciphertext, ct_len);
+  if (err == 0)
+    err = gcry_cipher_checktag (hd, tag, GCM_TAG_LENGTH);
+  gcry_cipher_close (hd);
+  if (err != 0 || memchr (plain, 0, ct_len) != NULL || !g_utf8_validate (plain, ct_len, NULL))
+    {
+      dg_crypto_wipe (plain, ct_len);
+      g_set_error_literal (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_OPEN,
+                           "The encrypted value cannot be opened with this key");
+      return NULL;
+    }
+  return g_steal_pointer (&plain);
 }
 
 char *

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <gcrypt.h>
 #include <string.h>
 
 #include "dg-crypto.h"
@@ -12,8 +11,6 @@
 #include "dg-util.h"
 
 #define KEY_CONTEXT ":datagen:register-failure:v1"
-#define IV_LENGTH 12
-#define TAG_LENGTH 16
 
 G_DEFINE_QUARK (dg_mail_failure_error_quark, dg_mail_failure_error)
 
@@ -26,26 +23,6 @@ derive_key (const char *secret, guint8 key[DG_SHA256_LENGTH])
   dg_crypto_wipe (material, strlen (material));
 }
 
-static gcry_cipher_hd_t
-open_cipher (const char *secret, const guint8 iv[IV_LENGTH])
-{
-  guint8 key[DG_SHA256_LENGTH];
-  gcry_cipher_hd_t hd = NULL;
-  gcry_error_t err;
-
-  dg_crypto_init ();
-  derive_key (secret, key);
-  err = gcry_cipher_open (&hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0);
-  if (err == 0)
-    err = gcry_cipher_setkey (hd, key, sizeof key);
-  if (err == 0)
-    err = gcry_cipher_setiv (hd, iv, IV_LENGTH);
-  dg_crypto_wipe (key, sizeof key);
-  if (err != 0)
-    g_error ("AES-256-GCM is unavailable in libgcrypt: %s", gcry_strerror (err));
-  return hd;
-}
-
 /**
  * dg_mail_failure_encrypt:
  * @secret: the session signing secret
@@ -56,35 +33,15 @@ open_cipher (const char *secret, const guint8 iv[IV_LENGTH])
 char *
 dg_mail_failure_encrypt (const char *secret, const char *password)
 {
-  guint8 iv[IV_LENGTH];
-  guint8 tag[TAG_LENGTH];
-  gsize length;
-  g_autofree guint8 *ciphertext = NULL;
-  g_autofree char *iv_text = NULL;
-  g_autofree char *tag_text = NULL;
-  g_autofree char *ct_text = NULL;
-  gcry_cipher_hd_t hd;
-  gcry_error_t err;
+  guint8 key[DG_SHA256_LENGTH];
+  char *token;
 
   g_return_val_if_fail (secret != NULL && password != NULL, NULL);
 
-  length = strlen (password);
-  dg_random_bytes (iv, sizeof iv);
-  hd = open_cipher (secret, iv);
-  ciphertext = g_malloc (MAX (length, 1));
-  err = gcry_cipher_final (hd);
-  if (err == 0)
-    err = gcry_cipher_encrypt (hd, ciphertext, length, password, length);
-  if (err == 0)
-    err = gcry_cipher_gettag (hd, tag, sizeof tag);
-  gcry_cipher_close (hd);
-  if (err != 0)
-    g_error ("AES-256-GCM encryption failed: %s", gcry_strerror (err));
-
-  iv_text = dg_base64url_encode (iv, sizeof iv);
-  tag_text = dg_base64url_encode (tag, sizeof tag);
-  ct_text = dg_base64url_encode (ciphertext, length);
-  return g_strconcat (iv_text, ".", tag_text, ".", ct_text, NULL);
+  derive_key (secret, key);
+  token = dg_crypto_seal (key, NULL, password);
+  dg_crypto_wipe (key, sizeof key);
+  return token;
 }
 
 /**
@@ -97,51 +54,25 @@ dg_mail_failure_encrypt (const char *secret, const char *password)
 char *
 dg_mail_failure_decrypt (const char *secret, const char *token, GError **error)
 {
-  g_auto (GStrv) parts = NULL;
-  g_autofree guint8 *iv = NULL;
-  g_autofree guint8 *tag = NULL;
-  g_autofree guint8 *ciphertext = NULL;
-  g_autofree char *plain = NULL;
-  gsize iv_len = 0, tag_len = 0, ct_len = 0;
-  gcry_cipher_hd_t hd;
-  gcry_error_t err;
+  guint8 key[DG_SHA256_LENGTH];
+  g_autoptr (GError) local_error = NULL;
+  char *plain;
 
   g_return_val_if_fail (secret != NULL && token != NULL, NULL);
 
-  parts = g_strsplit (token, ".", -1);
-  if (g_strv_length (parts) != 3)
-    {
-      g_set_error_literal (error, DG_MAIL_FAILURE_ERROR, DG_MAIL_FAILURE_ERROR_FORMAT,
-                           "The encrypted password does not have three parts");
-      return NULL;
-    }
+  derive_key (secret, key);
   /* Node's Buffer.from(x, "base64url") is lenient; so are we when reading. */
-  iv = dg_base64_decode_lenient (parts[0], &iv_len);
-  tag = dg_base64_decode_lenient (parts[1], &tag_len);
-  ciphertext = dg_base64_decode_lenient (parts[2], &ct_len);
-  if (iv_len != IV_LENGTH || tag_len != TAG_LENGTH)
-    {
-      g_set_error_literal (error, DG_MAIL_FAILURE_ERROR, DG_MAIL_FAILURE_ERROR_FORMAT,
-                           "The encrypted password has a wrong IV or tag size");
-      return NULL;
-    }
-
-  hd = open_cipher (secret, iv);
-  plain = g_malloc0 (ct_len + 1);
-  err = gcry_cipher_final (hd);
-  if (err == 0)
-    err = gcry_cipher_decrypt (hd, plain, ct_len, ciphertext, ct_len);
-  if (err == 0)
-    err = gcry_cipher_checktag (hd, tag, TAG_LENGTH);
-  gcry_cipher_close (hd);
-  if (err != 0 || !g_utf8_validate (plain, (gssize) ct_len, NULL) || memchr (plain, 0, ct_len))
-    {
-      dg_crypto_wipe (plain, ct_len);
-      g_set_error_literal (error, DG_MAIL_FAILURE_ERROR, DG_MAIL_FAILURE_ERROR_DECRYPT,
-                           "The encrypted password cannot be decrypted with the current secret");
-      return NULL;
-    }
-  return g_steal_pointer (&plain);
+  plain = dg_crypto_open (key, NULL, token, DG_CRYPTO_OPEN_LENIENT, &local_error);
+  dg_crypto_wipe (key, sizeof key);
+  if (plain != NULL)
+    return plain;
+  if (g_error_matches (local_error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT))
+    g_set_error (error, DG_MAIL_FAILURE_ERROR, DG_MAIL_FAILURE_ERROR_FORMAT,
+                 "The encrypted password is malformed: %s", local_error->message);
+  else
+    g_set_error_literal (error, DG_MAIL_FAILURE_ERROR, DG_MAIL_FAILURE_ERROR_DECRYPT,
+                         "The encrypted password cannot be decrypted with the current secret");
+  return NULL;
 }
 
 JsonObject *

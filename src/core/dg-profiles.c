@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <gcrypt.h>
 #include <string.h>
 
 #include "dg-crypto.h"
@@ -17,8 +16,6 @@
 #define SECRET_SETTING "profiles.secret"
 #define KEY_CONTEXT ":datagems:inference-profile-key:v1"
 #define FORMAT_PREFIX "v1."
-#define IV_LENGTH 12
-#define TAG_LENGTH 16
 #define MAX_NAME 120
 #define MAX_FIELD 200
 
@@ -169,103 +166,39 @@ dg_profile_settings_to_json (const DgProfileSettings *settings)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Key encryption: "v1." iv "." tag "." ciphertext (unpadded base64url), AES-256-GCM with the
- * owner and profile id as associated data, so a value copied to another row does not open. */
-
-static gcry_cipher_hd_t
-open_cipher (DgProfiles *self, const guint8 *iv, const char *owner, const char *id)
-{
-  g_autofree char *aad = g_strconcat (owner, "\n", id, NULL);
-  gcry_cipher_hd_t hd = NULL;
-  gcry_error_t err;
-
-  dg_crypto_init ();
-  err = gcry_cipher_open (&hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0);
-  if (err == 0)
-    err = gcry_cipher_setkey (hd, self->key, sizeof self->key);
-  if (err == 0)
-    err = gcry_cipher_setiv (hd, iv, IV_LENGTH);
-  if (err == 0)
-    err = gcry_cipher_authenticate (hd, aad, strlen (aad));
-  if (err != 0)
-    g_error ("AES-256-GCM is unavailable in libgcrypt: %s", gcry_strerror (err));
-  return hd;
-}
+/* Key encryption: "v1." followed by dg_crypto_seal()'s "iv.tag.ciphertext", with the owner and
+ * profile id as associated data, so a value copied to another row does not open. */
 
 static char *
 encrypt_key (DgProfiles *self, const char *owner, const char *id, const char *api_key)
 {
-  guint8 iv[IV_LENGTH];
-  guint8 tag[TAG_LENGTH];
-  gsize length = strlen (api_key);
-  g_autofree guint8 *ciphertext = g_malloc (MAX (length, 1));
-  g_autofree char *iv_text = NULL;
-  g_autofree char *tag_text = NULL;
-  g_autofree char *ct_text = NULL;
-  gcry_cipher_hd_t hd;
-  gcry_error_t err;
+  g_autofree char *aad = g_strconcat (owner, "\n", id, NULL);
+  g_autofree char *sealed = dg_crypto_seal (self->key, aad, api_key);
 
-  dg_random_bytes (iv, sizeof iv);
-  hd = open_cipher (self, iv, owner, id);
-  err = gcry_cipher_final (hd);
-  if (err == 0)
-    err = gcry_cipher_encrypt (hd, ciphertext, length, api_key, length);
-  if (err == 0)
-    err = gcry_cipher_gettag (hd, tag, sizeof tag);
-  gcry_cipher_close (hd);
-  if (err != 0)
-    g_error ("AES-256-GCM encryption failed: %s", gcry_strerror (err));
-  iv_text = dg_base64url_encode (iv, sizeof iv);
-  tag_text = dg_base64url_encode (tag, sizeof tag);
-  ct_text = dg_base64url_encode (ciphertext, length);
-  return g_strconcat (FORMAT_PREFIX, iv_text, ".", tag_text, ".", ct_text, NULL);
+  return g_strconcat (FORMAT_PREFIX, sealed, NULL);
 }
 
 static char *
 decrypt_key (DgProfiles *self, const DgStoreProfileRow *row, GError **error)
 {
-  g_auto (GStrv) parts = NULL;
-  g_autofree guint8 *iv = NULL;
-  g_autofree guint8 *tag = NULL;
-  g_autofree guint8 *ciphertext = NULL;
-  g_autofree char *plain = NULL;
-  gsize iv_len = 0, tag_len = 0, ct_len = 0;
-  gcry_cipher_hd_t hd;
-  gcry_error_t err;
+  g_autofree char *aad = g_strconcat (row->owner, "\n", row->id, NULL);
+  g_autoptr (GError) local_error = NULL;
+  char *plain = NULL;
 
   if (g_str_has_prefix (row->api_key_encrypted, FORMAT_PREFIX))
-    parts = g_strsplit (row->api_key_encrypted + strlen (FORMAT_PREFIX), ".", -1);
-  if (parts != NULL && g_strv_length (parts) == 3)
-    {
-      iv = dg_base64url_decode (parts[0], &iv_len);
-      tag = dg_base64url_decode (parts[1], &tag_len);
-      ciphertext = dg_base64url_decode (parts[2], &ct_len);
-    }
-  if (iv == NULL || tag == NULL || ciphertext == NULL || iv_len != IV_LENGTH ||
-      tag_len != TAG_LENGTH)
-    {
-      g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
-                   "The API key of profile %s is damaged; enter it again", row->id);
-      return NULL;
-    }
-  hd = open_cipher (self, iv, row->owner, row->id);
-  plain = g_malloc0 (ct_len + 1);
-  err = gcry_cipher_final (hd);
-  if (err == 0)
-    err = gcry_cipher_decrypt (hd, plain, ct_len, ciphertext, ct_len);
-  if (err == 0)
-    err = gcry_cipher_checktag (hd, tag, TAG_LENGTH);
-  gcry_cipher_close (hd);
-  if (err != 0 || memchr (plain, 0, ct_len) != NULL)
-    {
-      dg_crypto_wipe (plain, ct_len);
-      g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
-                   "The API key of profile %s cannot be decrypted with this installation's "
-                   "secret; enter it again",
-                   row->id);
-      return NULL;
-    }
-  return g_steal_pointer (&plain);
+    plain = dg_crypto_open (self->key, aad, row->api_key_encrypted + strlen (FORMAT_PREFIX),
+                            DG_CRYPTO_OPEN_NONE, &local_error);
+  if (plain != NULL)
+    return plain;
+  if (local_error == NULL || g_error_matches (local_error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT))
+    g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
+                 "The API key of profile %s is damaged; enter it again", row->id);
+  else
+    g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
+                 "The API key of profile %s cannot be decrypted with this installation's "
+                 "secret; enter it again",
+                 row->id);
+  return NULL;
 }
 
 /* ---------------------------------------------------------------------------------------- */
