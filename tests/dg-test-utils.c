@@ -103,6 +103,22 @@ dg_test_store_new (DgTestDir *dir)
   return store;
 }
 
+void
+dg_test_store_fixture_setup (DgTestStoreFixture *f, gconstpointer data)
+{
+  f->dir = dg_test_dir_new ();
+  f->db_path = dg_test_dir_file (f->dir, "datagems.db");
+  f->store = dg_test_store_new (f->dir);
+}
+
+void
+dg_test_store_fixture_teardown (DgTestStoreFixture *f, gconstpointer data)
+{
+  g_clear_object (&f->store);
+  g_clear_pointer (&f->db_path, g_free);
+  g_clear_pointer (&f->dir, dg_test_dir_free);
+}
+
 gboolean
 dg_test_wait_until (GMainContext *context, DgTestPredicate predicate, gpointer user_data,
                     guint timeout_ms)

@@ -40,6 +40,18 @@ DgConfig   *dg_test_config_newv   (const char *const *env);
 /* Opens (creating) "datagems.db" in @dir, or fails the test. */
 DgStore    *dg_test_store_new     (DgTestDir   *dir);
 
+/* The fixture of the tests that need only a fresh store (g_test_add() with these two). */
+typedef struct {
+  DgTestDir *dir;
+  char      *db_path; /* "datagems.db" in @dir: the file @store has open */
+  DgStore   *store;
+} DgTestStoreFixture;
+
+void        dg_test_store_fixture_setup    (DgTestStoreFixture *fixture,
+                                            gconstpointer       data);
+void        dg_test_store_fixture_teardown (DgTestStoreFixture *fixture,
+                                            gconstpointer       data);
+
 typedef gboolean (*DgTestPredicate) (gpointer user_data);
 
 /*

@@ -11,31 +11,9 @@
 #include "dg-test-jobs.h"
 #include "dg-test-utils.h"
 
-typedef struct
-{
-  DgTestDir *dir;
-  char *db_path;
-  DgStore *store;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  f->dir = dg_test_dir_new ();
-  f->db_path = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_store_open (f->db_path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->store);
-  g_free (f->db_path);
-  dg_test_dir_free (f->dir);
-}
+typedef DgTestStoreFixture Fixture;
+#define fixture_setup dg_test_store_fixture_setup
+#define fixture_teardown dg_test_store_fixture_teardown
 
 static DgJob *
 get_job (Fixture *f, const char *id)

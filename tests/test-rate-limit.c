@@ -16,28 +16,9 @@
 #define EPOCH_MS (EPOCH_S * 1000)
 #define EPOCH_BUCKET G_GINT64_CONSTANT (1893408)
 
-typedef struct
-{
-  DgTestDir *dir;
-  char *db_path;
-  DgStore *store;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->dir = dg_test_dir_new ();
-  f->db_path = dg_test_dir_file (f->dir, "datagems.db");
-  f->store = dg_test_store_new (f->dir);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->store);
-  g_free (f->db_path);
-  dg_test_dir_free (f->dir);
-}
+typedef DgTestStoreFixture Fixture;
+#define fixture_setup dg_test_store_fixture_setup
+#define fixture_teardown dg_test_store_fixture_teardown
 
 static gint64
 count_rows (Fixture *f)

@@ -230,25 +230,9 @@ test_jwt_sign_kind (void)
 /* ---------------------------------------------------------------------------------------- */
 /* Sessions */
 
-typedef struct
-{
-  DgTestDir *dir;
-  DgStore *store;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->dir = dg_test_dir_new ();
-  f->store = dg_test_store_new (f->dir);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->store);
-  dg_test_dir_free (f->dir);
-}
+typedef DgTestStoreFixture Fixture;
+#define fixture_setup dg_test_store_fixture_setup
+#define fixture_teardown dg_test_store_fixture_teardown
 
 static void
 test_secret_resolution (Fixture *f, gconstpointer data)
