@@ -84,8 +84,7 @@ dg_cli_generate (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr (DgConfig) config = NULL;
-  g_autoptr (DgStore) store = NULL;
+  DgConfig *config;
   g_autoptr (DgEngine) engine = NULL;
   g_autoptr (DgDraft) draft = NULL;
   g_autoptr (JsonNode) schema = NULL;
@@ -141,15 +140,10 @@ dg_cli_generate (int argc, char **argv)
 
   runner_options.batch_records = (guint) MAX (batch_records, 0);
   runner_options.batch_interval_ms = (guint) MAX (batch_interval_ms, 0);
-  config = dg_cli_load_config (&error);
-  if (config == NULL)
-    return dg_cli_fail (error);
-  store = dg_cli_open_store (config, &error);
-  if (store == NULL)
-    return dg_cli_fail (error);
-  engine = dg_cli_job_engine (config, store, (guint) concurrency, &runner_options, &error);
+  engine = dg_cli_job_engine ((guint) concurrency, &runner_options, &error);
   if (engine == NULL)
     return dg_cli_fail (error);
+  config = dg_engine_get_config (engine);
   owner = dg_cli_job_owner (user);
 
   /* The model: the configured one, or the server and model given here. */

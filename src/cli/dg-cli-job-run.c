@@ -30,12 +30,19 @@ dg_cli_job_owner (const char *user_option)
 }
 
 DgEngine *
-dg_cli_job_engine (DgConfig *config, DgStore *store, guint concurrency,
-                   const DgJobRunnerOptions *runner_options, GError **error)
+dg_cli_job_engine (guint concurrency, const DgJobRunnerOptions *runner_options, GError **error)
 {
+  g_autoptr (DgConfig) config = NULL;
+  g_autoptr (DgStore) store = NULL;
   g_autoptr (DgInference) inference = NULL;
   DgInferenceOptions options = { 0 };
 
+  config = dg_cli_load_config (error);
+  if (config == NULL)
+    return NULL;
+  store = dg_cli_open_store (config, error);
+  if (store == NULL)
+    return NULL;
   dg_inference_options_init_from_config (&options, config);
   if (concurrency > 0)
     options.concurrency = concurrency;

@@ -32,12 +32,11 @@ char     *dg_cli_job_owner     (const char  *user_option);
     NULL }
 
 /*
- * The engine over @store; @concurrency > 0 overrides DATAGEMS_INFERENCE_CONCURRENCY.
+ * The engine over the configured database (dg_engine_get_config() / _get_store() reach
+ * them); @concurrency > 0 overrides DATAGEMS_INFERENCE_CONCURRENCY.
  * @options: (nullable): runner tuning.
  */
-DgEngine *dg_cli_job_engine    (DgConfig                 *config,
-                                DgStore                  *store,
-                                guint                     concurrency,
+DgEngine *dg_cli_job_engine    (guint                     concurrency,
                                 const DgJobRunnerOptions *options,
                                 GError                  **error);
 

@@ -23,8 +23,6 @@ dg_cli_jobs (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr (DgConfig) config = NULL;
-  g_autoptr (DgStore) store = NULL;
   g_autoptr (DgEngine) engine = NULL;
   g_autoptr (GPtrArray) jobs = NULL;
   g_autofree char *owner = NULL;
@@ -38,13 +36,7 @@ dg_cli_jobs (int argc, char **argv)
   if (argc > 1)
     return dg_cli_usage_error ("jobs", _ ("Unexpected argument “%s”"), argv[1]);
 
-  config = dg_cli_load_config (&error);
-  if (config == NULL)
-    return dg_cli_fail (error);
-  store = dg_cli_open_store (config, &error);
-  if (store == NULL)
-    return dg_cli_fail (error);
-  engine = dg_engine_new (config, store, NULL, NULL, &error);
+  engine = dg_cli_job_engine (0, NULL, &error);
   if (engine == NULL)
     return dg_cli_fail (error);
   owner = dg_cli_job_owner (user);

@@ -32,8 +32,6 @@ dg_cli_resume (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (_ ("JOB"));
-  g_autoptr (DgConfig) config = NULL;
-  g_autoptr (DgStore) store = NULL;
   g_autoptr (DgEngine) engine = NULL;
   g_autoptr (DgJob) job = NULL;
   g_autofree char *owner = NULL;
@@ -55,13 +53,7 @@ dg_cli_resume (int argc, char **argv)
 
   runner_options.batch_records = (guint) MAX (batch_records, 0);
   runner_options.batch_interval_ms = (guint) MAX (batch_interval_ms, 0);
-  config = dg_cli_load_config (&error);
-  if (config == NULL)
-    return dg_cli_fail (error);
-  store = dg_cli_open_store (config, &error);
-  if (store == NULL)
-    return dg_cli_fail (error);
-  engine = dg_cli_job_engine (config, store, (guint) concurrency, &runner_options, &error);
+  engine = dg_cli_job_engine ((guint) concurrency, &runner_options, &error);
   if (engine == NULL)
     return dg_cli_fail (error);
   owner = dg_cli_job_owner (user);
