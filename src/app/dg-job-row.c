@@ -26,21 +26,27 @@ G_DEFINE_TYPE (DgJobRow, dg_job_row, GTK_TYPE_WIDGET)
 static void
 dg_job_row_update (DgJobRow *self)
 {
-  g_autofree char *summary = NULL;
-  DgJobStatus status;
-
   if (self->item == NULL)
     return;
-  status = dg_job_item_get_status (self->item);
   gtk_label_set_label (self->title_label, dg_job_item_get_title (self->item));
-  gtk_label_set_label (self->status_label, dg_job_status_get_label (status));
-  if (self->status_class != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_class);
-  self->status_class = dg_job_status_to_string (status);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_class);
-  gtk_progress_bar_set_fraction (self->progress_bar, dg_job_item_get_fraction (self->item));
-  summary = dg_job_item_dup_summary (self->item);
-  gtk_label_set_label (self->summary_label, summary);
+  dg_job_row_present_item (self->item, self->status_label, &self->status_class, self->progress_bar,
+                           self->summary_label);
+}
+
+void
+dg_job_row_present_item (DgJobItem *item, GtkLabel *status_label, const char **status_class,
+                         GtkProgressBar *progress_bar, GtkLabel *summary_label)
+{
+  DgJobStatus status = dg_job_item_get_status (item);
+  g_autofree char *summary = dg_job_item_dup_summary (item);
+
+  gtk_label_set_label (status_label, dg_job_status_get_label (status));
+  if (*status_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (status_label), *status_class);
+  *status_class = dg_job_status_to_string (status);
+  gtk_widget_add_css_class (GTK_WIDGET (status_label), *status_class);
+  gtk_progress_bar_set_fraction (progress_bar, dg_job_item_get_fraction (item));
+  gtk_label_set_label (summary_label, summary);
 }
 
 void

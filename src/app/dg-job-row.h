@@ -16,4 +16,15 @@ GtkWidget *dg_job_row_new      (void);
 void       dg_job_row_set_item (DgJobRow  *self,
                                 DgJobItem *item);
 
+/*
+ * Shows @item's status badge, progress and summary in these widgets: the list row and the
+ * detail page's header present a job alike. @status_class holds the badge's current CSS
+ * class (a static string) between calls.
+ */
+void       dg_job_row_present_item (DgJobItem      *item,
+                                    GtkLabel       *status_label,
+                                    const char    **status_class,
+                                    GtkProgressBar *progress_bar,
+                                    GtkLabel       *summary_label);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dg-job-item.h"
+#include "dg-job-row.h"
 #include "dg-job-view.h"
 #include "dg-util.h"
 #include "dg-window.h"
@@ -79,20 +80,10 @@ dg_job_view_update_actions (DgJobView *self)
 static void
 dg_job_view_update_header (DgJobView *self)
 {
-  g_autofree char *summary = NULL;
-  DgJobStatus status;
-
   if (self->item == NULL)
     return;
-  status = dg_job_item_get_status (self->item);
-  gtk_label_set_label (self->status_label, dg_job_status_get_label (status));
-  if (self->status_class != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), self->status_class);
-  self->status_class = dg_job_status_to_string (status);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), self->status_class);
-  gtk_progress_bar_set_fraction (self->progress_bar, dg_job_item_get_fraction (self->item));
-  summary = dg_job_item_dup_summary (self->item);
-  gtk_label_set_label (self->summary_label, summary);
+  dg_job_row_present_item (self->item, self->status_label, &self->status_class, self->progress_bar,
+                           self->summary_label);
   dg_job_view_update_actions (self);
 }
 
