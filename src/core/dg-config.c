@@ -610,6 +610,7 @@ load_storage (Loader *ld, gboolean process_env)
   c->database_path = ld_our_path (ld, "DATAGEMS_DATABASE", TRUE);
   if (c->database_path == NULL)
     c->database_path = g_build_filename (c->data_dir, "datagems.db", NULL);
+  c->use_keyring = ld_our_flag (ld, "DATAGEMS_KEYRING", TRUE);
 
   bind = ld_ours (ld, "DATAGEMS_BIND");
   if (bind == NULL)

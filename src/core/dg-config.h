@@ -106,6 +106,8 @@ struct _DgConfig {
   /* Local storage and the embedded server (ours) */
   char *data_dir;            /* DATAGEMS_DATA_DIR ($XDG_DATA_HOME/datagems) */
   char *database_path;       /* DATAGEMS_DATABASE (data_dir/datagems.db) */
+  gboolean use_keyring;      /* DATAGEMS_KEYRING (on): API keys in the user's keyring when one
+                              * is reachable; off: always encrypted in the database */
   char *server_bind;         /* DATAGEMS_BIND (127.0.0.1) */
   int server_port;           /* DATAGEMS_PORT (DATAGEN_APP_PORT, 3000) */
   char *source;              /* where settings came from, for `datagems-cli info` */

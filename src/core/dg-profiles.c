@@ -7,27 +7,18 @@
 
 #include "dg-crypto.h"
 #include "dg-job-runner.h"
-#include "dg-profiles.h"
-#include "dg-store-profiles.h"
+#include "dg-keyring.h"
+#include "dg-profiles-private.h"
 #include "dg-store-sessions.h"
 #include "dg-util.h"
 
 /* Settings key of the per-installation secret the API-key encryption key derives from. */
 #define SECRET_SETTING "profiles.secret"
 #define KEY_CONTEXT ":datagems:inference-profile-key:v1"
-#define FORMAT_PREFIX "v1."
 #define MAX_NAME 120
 #define MAX_FIELD 200
 
 G_DEFINE_QUARK (dg_profiles_error_quark, dg_profiles_error)
-
-struct _DgProfiles
-{
-  GObject parent_instance;
-  DgConfig *config;
-  DgStore *store;
-  guint8 key[DG_SHA256_LENGTH];
-};
 
 G_DEFINE_TYPE (DgProfiles, dg_profiles, G_TYPE_OBJECT)
 
@@ -58,6 +49,7 @@ profile_copy (const DgProfile *p)
   c->path = g_strdup (p->path);
   c->model = g_strdup (p->model);
   c->has_api_key = p->has_api_key;
+  c->key_location = p->key_location;
   c->created_at = g_strdup (p->created_at);
   c->updated_at = g_strdup (p->updated_at);
   return c;
@@ -166,42 +158,6 @@ dg_profile_settings_to_json (const DgProfileSettings *settings)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Key encryption: "v1." followed by dg_crypto_seal()'s "iv.tag.ciphertext", with the owner and
- * profile id as associated data, so a value copied to another row does not open. */
-
-static char *
-encrypt_key (DgProfiles *self, const char *owner, const char *id, const char *api_key)
-{
-  g_autofree char *aad = g_strconcat (owner, "\n", id, NULL);
-  g_autofree char *sealed = dg_crypto_seal (self->key, aad, api_key);
-
-  return g_strconcat (FORMAT_PREFIX, sealed, NULL);
-}
-
-static char *
-decrypt_key (DgProfiles *self, const DgStoreProfileRow *row, GError **error)
-{
-  g_autofree char *aad = g_strconcat (row->owner, "\n", row->id, NULL);
-  g_autoptr (GError) local_error = NULL;
-  char *plain = NULL;
-
-  if (g_str_has_prefix (row->api_key_encrypted, FORMAT_PREFIX))
-    plain = dg_crypto_open (self->key, aad, row->api_key_encrypted + strlen (FORMAT_PREFIX),
-                            DG_CRYPTO_OPEN_NONE, &local_error);
-  if (plain != NULL)
-    return plain;
-  if (local_error == NULL || g_error_matches (local_error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT))
-    g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
-                 "The API key of profile %s is damaged; enter it again", row->id);
-  else
-    g_set_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_DECRYPT,
-                 "The API key of profile %s cannot be decrypted with this installation's "
-                 "secret; enter it again",
-                 row->id);
-  return NULL;
-}
-
-/* ---------------------------------------------------------------------------------------- */
 
 static void
 dg_profiles_finalize (GObject *object)
@@ -209,6 +165,7 @@ dg_profiles_finalize (GObject *object)
   DgProfiles *self = DG_PROFILES (object);
 
   dg_crypto_wipe (self->key, sizeof self->key);
+  g_free (self->installation);
   g_clear_pointer (&self->config, dg_config_unref);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (dg_profiles_parent_class)->finalize (object);
@@ -250,6 +207,7 @@ dg_profiles_new (DgConfig *config, DgStore *store, GError **error)
   self = g_object_new (DG_TYPE_PROFILES, NULL);
   self->config = dg_config_ref (config);
   self->store = g_object_ref (store);
+  self->installation = dg_keyring_installation_id (secret);
   material = g_strconcat (secret, KEY_CONTEXT, NULL);
   dg_crypto_sha256 (material, strlen (material), self->key);
   dg_crypto_wipe (material, strlen (material));
@@ -274,7 +232,8 @@ settings_from_rows (DgProfiles *self, GPtrArray *rows)
       p->base_url = g_strdup (row->base_url);
       p->path = g_strdup (row->path);
       p->model = g_strdup (row->model);
-      p->has_api_key = row->api_key_encrypted != NULL;
+      p->key_location = dg_profiles_keys_location (row);
+      p->has_api_key = p->key_location != DG_PROFILE_KEY_NONE;
       p->created_at = g_strdup (row->created_at);
       p->updated_at = g_strdup (row->updated_at);
       g_ptr_array_add (settings->profiles, p);
@@ -372,10 +331,18 @@ check_upsert (const DgProfileUpsert *u, DgUrlPolicyFlags policy, GError **error)
   return u->base_url == NULL || dg_url_policy_check (u->base_url, policy, error);
 }
 
+typedef struct
+{
+  const DgProfileUpsert *upsert;
+  gboolean keyring;    /* keys may go to the keyring (checked before the transaction) */
+  char *keyring_fresh; /* a new profile whose key went to the keyring: undone on failure */
+} UpsertData;
+
 static gboolean
-upsert_in_transaction (DgProfiles *self, const char *owner, const DgProfileUpsert *u, char **out_id,
+upsert_in_transaction (DgProfiles *self, const char *owner, UpsertData *data, char **out_id,
                        GError **error)
 {
+  const DgProfileUpsert *u = data->upsert;
   g_autoptr (GPtrArray) rows = dg_store_profiles_list (self->store, owner, error);
   g_autofree char *now = dg_iso_now ();
   DgStoreProfileRow *row;
@@ -393,6 +360,8 @@ upsert_in_transaction (DgProfiles *self, const char *owner, const DgProfileUpser
           set_not_found (error, u->id);
           return FALSE;
         }
+      gboolean renamed = u->name != NULL && g_strcmp0 (u->name, row->name) != 0;
+
       if (u->name != NULL)
         set_str (&row->name, u->name);
       if (u->base_url != NULL)
@@ -401,14 +370,13 @@ upsert_in_transaction (DgProfiles *self, const char *owner, const DgProfileUpser
         set_str (&row->path, u->path);
       if (u->model != NULL)
         set_str (&row->model, u->model);
-      if (u->api_key != NULL)
-        {
-          g_free (row->api_key_encrypted);
-          row->api_key_encrypted = encrypt_key (self, owner, row->id, u->api_key);
-        }
       /* Persisting re-normalises: an empty name becomes "Profile". */
       if (row->name == NULL || *row->name == '\0')
         set_str (&row->name, "Profile");
+      if (u->api_key != NULL)
+        dg_profiles_keys_save (self, row, u->api_key, data->keyring);
+      else if (data->keyring)
+        dg_profiles_keys_settle (self, row, renamed);
       set_str (&row->updated_at, now);
       ok = dg_store_profiles_update (self->store, row, error);
     }
@@ -440,8 +408,8 @@ upsert_in_transaction (DgProfiles *self, const char *owner, const DgProfileUpser
       fresh->base_url = g_strdup (u->base_url);
       fresh->path = g_strdup (u->path);
       fresh->model = g_strdup (u->model);
-      if (u->api_key != NULL)
-        fresh->api_key_encrypted = encrypt_key (self, owner, fresh->id, u->api_key);
+      if (u->api_key != NULL && dg_profiles_keys_save (self, fresh, u->api_key, data->keyring))
+        data->keyring_fresh = g_strdup (fresh->id);
       fresh->position = position;
       fresh->created_at = g_strdup (now);
       fresh->updated_at = g_strdup (now);
@@ -460,30 +428,44 @@ upsert_in_transaction (DgProfiles *self, const char *owner, const DgProfileUpser
   return ok;
 }
 
-/* Runs @func inside one transaction, then lists the owner's settings. */
-typedef gboolean (*ChangeFunc) (DgProfiles *self, const char *owner, gconstpointer data,
-                                char **out_id, GError **error);
+/* Runs @func inside one transaction. */
+typedef gboolean (*ChangeFunc) (DgProfiles *self, const char *owner, gpointer data, char **out_id,
+                                GError **error);
 
-static DgProfileSettings *
-change (DgProfiles *self, const char *owner, ChangeFunc func, gconstpointer data, char **out_id,
-        GError **error)
+static gboolean
+transact (DgProfiles *self, const char *owner, ChangeFunc func, gpointer data, char **out_id,
+          GError **error)
 {
   if (!dg_store_begin (self->store, error))
-    return NULL;
+    return FALSE;
   if (!func (self, owner, data, out_id, error))
     {
       dg_store_rollback (self->store);
       if (out_id != NULL)
         g_clear_pointer (out_id, g_free);
-      return NULL;
+      return FALSE;
     }
   if (!dg_store_commit (self->store, error))
+    {
+      if (out_id != NULL)
+        g_clear_pointer (out_id, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* transact(), then lists the owner's settings. */
+static DgProfileSettings *
+change (DgProfiles *self, const char *owner, ChangeFunc func, gpointer data, char **out_id,
+        GError **error)
+{
+  if (!transact (self, owner, func, data, out_id, error))
     return NULL;
   return dg_profiles_list (self, owner, error);
 }
 
 static gboolean
-upsert_func (DgProfiles *self, const char *owner, gconstpointer data, char **out_id, GError **error)
+upsert_func (DgProfiles *self, const char *owner, gpointer data, char **out_id, GError **error)
 {
   return upsert_in_transaction (self, owner, data, out_id, error);
 }
@@ -492,17 +474,30 @@ DgProfileSettings *
 dg_profiles_upsert (DgProfiles *self, const char *owner, const DgProfileUpsert *upsert,
                     DgUrlPolicyFlags policy, char **out_id, GError **error)
 {
+  g_autofree char *keyring_fresh = NULL;
+  UpsertData data = { upsert, FALSE, NULL };
+  gboolean ok;
   g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
   g_return_val_if_fail (owner != NULL && upsert != NULL, NULL);
 
   if (!check_upsert (upsert, policy, error))
     return NULL;
-  return change (self, owner, upsert_func, upsert, out_id, error);
+  /* Asked outside the transaction: it may start the Secret Service. */
+  data.keyring = dg_profiles_keys_reachable (self);
+  ok = transact (self, owner, upsert_func, &data, out_id, error);
+  keyring_fresh = g_steal_pointer (&data.keyring_fresh);
+  if (!ok)
+    {
+      /* The new profile is not there: neither is its key. */
+      if (keyring_fresh != NULL)
+        dg_profiles_keys_forget (self, owner, keyring_fresh);
+      return NULL;
+    }
+  return dg_profiles_list (self, owner, error);
 }
 
 static gboolean
-activate_func (DgProfiles *self, const char *owner, gconstpointer data, char **out_id,
-               GError **error)
+activate_func (DgProfiles *self, const char *owner, gpointer data, char **out_id, GError **error)
 {
   g_autoptr (GPtrArray) rows = dg_store_profiles_list (self->store, owner, error);
 
@@ -522,11 +517,11 @@ dg_profiles_activate (DgProfiles *self, const char *owner, const char *id, GErro
   g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
   g_return_val_if_fail (owner != NULL && id != NULL, NULL);
 
-  return change (self, owner, activate_func, id, NULL, error);
+  return change (self, owner, activate_func, (gpointer) id, NULL, error);
 }
 
 static gboolean
-delete_func (DgProfiles *self, const char *owner, gconstpointer data, char **out_id, GError **error)
+delete_func (DgProfiles *self, const char *owner, gpointer data, char **out_id, GError **error)
 {
   g_autoptr (GPtrArray) rows = dg_store_profiles_list (self->store, owner, error);
   DgStoreProfileRow *row;
@@ -557,7 +552,12 @@ dg_profiles_delete (DgProfiles *self, const char *owner, const char *id, GError 
   g_return_val_if_fail (DG_IS_PROFILES (self), NULL);
   g_return_val_if_fail (owner != NULL && id != NULL, NULL);
 
-  return change (self, owner, delete_func, id, NULL, error);
+  if (!transact (self, owner, delete_func, (gpointer) id, NULL, error))
+    return NULL;
+  /* After the commit: the key goes with the profile. Keys kept in the database went with the
+   * row; an item left from an earlier save in the keyring goes too. */
+  dg_profiles_keys_forget (self, owner, id);
+  return dg_profiles_list (self, owner, error);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -589,20 +589,18 @@ profile_endpoint (DgProfiles *self, const DgStoreProfileRow *row, int backend, c
                   const char *model, JsonObject *parameters, DgUrlPolicyFlags policy,
                   GError **error)
 {
-  g_autofree char *key = NULL;
+  g_autoptr (DgSecret) key = NULL;
   DgInferenceEndpoint *endpoint;
 
-  if (row->api_key_encrypted != NULL && row->base_url != NULL)
+  if (dg_profiles_keys_location (row) != DG_PROFILE_KEY_NONE && row->base_url != NULL)
     {
-      key = decrypt_key (self, row, error);
+      key = dg_profiles_keys_read (self, row, error);
       if (key == NULL)
         return NULL;
     }
   endpoint = dg_inference_endpoint_resolve (
       self->config, backend, row->base_url, path != NULL ? path : row->path,
       model != NULL ? model : row->model, key, parameters, policy);
-  if (key != NULL)
-    dg_crypto_wipe (key, strlen (key));
   return endpoint;
 }
 

@@ -15,10 +15,12 @@ G_BEGIN_DECLS
 
 /*
  * DgProfiles: each user's inference profiles (upstream 1.14-1.16, 4.6): the
- * OpenAI-compatible servers a user generates with. API keys are encrypted at
- * rest (AES-256-GCM under a key derived from a per-installation secret in the
- * store's settings), never logged and never returned: the public view only
- * says hasApiKey. Only dg_profiles_endpoint() and the job resolver decrypt.
+ * OpenAI-compatible servers a user generates with. API keys go to the user's
+ * keyring (dg-keyring.h) when one is reachable and DATAGEMS_KEYRING is not off;
+ * otherwise they are encrypted at rest (AES-256-GCM under a key derived from a
+ * per-installation secret in the store's settings). Keys are never logged and
+ * never returned: the public view only says hasApiKey and where the key is
+ * kept. Only dg_profiles_endpoint() and the job resolver read keys.
  *
  * Threads: the plain calls block on SQLite (worker threads, REST handlers,
  * CLI); the app uses the _async variants. Any thread.
@@ -33,9 +35,18 @@ typedef enum
   DG_PROFILES_ERROR_INVALID,   /* a field too long or empty */
   DG_PROFILES_ERROR_DELETED,   /* a job's profile no longer exists (its key is never replaced) */
   DG_PROFILES_ERROR_DECRYPT, /* the stored key cannot be decrypted with this installation's secret */
+  DG_PROFILES_ERROR_KEYRING, /* the key is kept in the keyring, which lost it or cannot be used now */
 } DgProfilesError;
 
 GQuark dg_profiles_error_quark (void);
+
+/* Where a profile's API key is kept. */
+typedef enum
+{
+  DG_PROFILE_KEY_NONE,     /* the profile has no key */
+  DG_PROFILE_KEY_DATABASE, /* encrypted in the DataGems database */
+  DG_PROFILE_KEY_KEYRING,  /* in the user's keyring */
+} DgProfileKeyLocation;
 
 /* One profile, public view: the key itself is never here. */
 typedef struct
@@ -46,6 +57,7 @@ typedef struct
   char *path;     /* nullable */
   char *model;    /* nullable */
   gboolean has_api_key;
+  DgProfileKeyLocation key_location;
   char *created_at;
   char *updated_at;
 } DgProfile;
@@ -76,7 +88,7 @@ typedef struct
   const char *base_url; /* checked with the URL policy */
   const char *path;     /* ≤ 200 */
   const char *model;    /* ≤ 200 */
-  const char *api_key;  /* non-empty; encrypted before it is stored */
+  const char *api_key;  /* non-empty; kept in the keyring or encrypted */
   gboolean set_active;
 } DgProfileUpsert;
 

@@ -167,6 +167,13 @@ static const DgStoreMigration migrations[] = {
     "ALTER TABLE jobs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;"
     /* Failed records are listed (job errors) and retried without scanning good ones. */
     "CREATE INDEX records_failed ON records (job_id, idx) WHERE status = 'failed';" },
+  { 4, "where each inference profile's API key is kept",
+    /* 'keyring': in the user's Secret Service (the row holds no key material);
+     * 'database': encrypted in api_key_encrypted; NULL: no key. */
+    "ALTER TABLE inference_profiles ADD COLUMN api_key_location TEXT"
+    "  CHECK (api_key_location IN ('database', 'keyring'));"
+    "UPDATE inference_profiles SET api_key_location = 'database'"
+    "  WHERE api_key_encrypted IS NOT NULL;" },
 };
 
 const DgStoreMigration *

@@ -23,6 +23,7 @@ dg_store_profile_row_free (DgStoreProfileRow *row)
   if (row->api_key_encrypted != NULL)
     dg_crypto_wipe (row->api_key_encrypted, strlen (row->api_key_encrypted));
   g_free (row->api_key_encrypted);
+  g_free (row->api_key_location);
   g_free (row->created_at);
   g_free (row->updated_at);
   g_free (row);
@@ -35,7 +36,8 @@ dg_store_profiles_list (DgStore *self, const char *owner, GError **error)
   sqlite3_stmt *stmt = dg_store_prepare (self,
                                          "SELECT id, owner, name, base_url, path, model, "
                                          "api_key_encrypted, active, position, created_at, "
-                                         "updated_at FROM inference_profiles WHERE owner = ? "
+                                         "updated_at, api_key_location FROM inference_profiles "
+                                         "WHERE owner = ? "
                                          "ORDER BY position, created_at, id",
                                          error);
   g_autoptr (GPtrArray) rows = NULL;
@@ -60,6 +62,7 @@ dg_store_profiles_list (DgStore *self, const char *owner, GError **error)
       row->position = sqlite3_column_int64 (stmt, 8);
       row->created_at = dg_store_column_dup (stmt, 9);
       row->updated_at = dg_store_column_dup (stmt, 10);
+      row->api_key_location = dg_store_column_dup (stmt, 11);
       g_ptr_array_add (rows, row);
     }
   sqlite3_reset (stmt);
@@ -85,6 +88,7 @@ bind_row (sqlite3_stmt *stmt, const DgStoreProfileRow *row)
   sqlite3_bind_int64 (stmt, 9, row->position);
   dg_store_bind_text (stmt, 10, row->created_at);
   dg_store_bind_text (stmt, 11, row->updated_at);
+  dg_store_bind_text (stmt, 12, row->api_key_location);
 }
 
 gboolean
@@ -94,8 +98,8 @@ dg_store_profiles_insert (DgStore *self, const DgStoreProfileRow *row, GError **
   sqlite3_stmt *stmt = dg_store_prepare (self,
                                          "INSERT INTO inference_profiles (id, owner, name, "
                                          "base_url, path, model, api_key_encrypted, active, "
-                                         "position, created_at, updated_at) "
-                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                         "position, created_at, updated_at, api_key_location) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                          error);
 
   if (stmt == NULL)
@@ -113,7 +117,8 @@ dg_store_profiles_update (DgStore *self, const DgStoreProfileRow *row, GError **
                                          "UPDATE inference_profiles SET name = ?3, base_url = ?4, "
                                          "path = ?5, model = ?6, api_key_encrypted = ?7, "
                                          "active = ?8, position = ?9, created_at = ?10, "
-                                         "updated_at = ?11 WHERE id = ?1 AND owner = ?2",
+                                         "updated_at = ?11, api_key_location = ?12 "
+                                         "WHERE id = ?1 AND owner = ?2",
                                          error);
 
   if (stmt == NULL)

@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /*
- * Typed access to the inference_profiles table (schema v1). Only dg-profiles
+ * Typed access to the inference_profiles table (schema v1, v4). Only dg-profiles
  * calls these: the API key column holds the encrypted text, never a key.
  */
 
@@ -18,7 +18,8 @@ typedef struct
   char *base_url;          /* nullable */
   char *path;              /* nullable */
   char *model;             /* nullable */
-  char *api_key_encrypted; /* nullable */
+  char *api_key_encrypted; /* nullable; only with api_key_location "database" */
+  char *api_key_location;  /* nullable (no key), "database" or "keyring" */
   gboolean active;
   gint64 position;
   char *created_at;
