@@ -514,6 +514,65 @@ test_hmac_sha256 (void)
                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+/* dg_crypto_seal/open: AES-256-GCM "iv.tag.ciphertext" bound to its associated data. */
+static void
+test_seal_open (void)
+{
+  guint8 key[DG_SHA256_LENGTH];
+  guint8 other[DG_SHA256_LENGTH];
+  g_autofree char *sealed = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *padded = NULL;
+  g_autoptr (DgSecret) plain = NULL;
+  g_autoptr (DgSecret) lenient = NULL;
+  g_autoptr (DgSecret) empty = NULL;
+  g_autofree char *sealed_empty = NULL;
+  g_auto (GStrv) parts = NULL;
+  GError *error = NULL;
+
+  dg_crypto_sha256 ("key", 3, key);
+  dg_crypto_sha256 ("other", 5, other);
+  sealed = dg_crypto_seal (key, "alice\nid", "sk-ünicode-key");
+  again = dg_crypto_seal (key, "alice\nid", "sk-ünicode-key");
+  g_assert_cmpstr (sealed, !=, again); /* a fresh IV each time */
+  parts = g_strsplit (sealed, ".", -1);
+  g_assert_cmpuint (g_strv_length (parts), ==, 3);
+  g_assert_cmpuint (strlen (parts[0]), ==, 16); /* 12 bytes */
+  g_assert_cmpuint (strlen (parts[1]), ==, 22); /* 16 bytes */
+
+  plain = dg_crypto_open (key, "alice\nid", sealed, DG_CRYPTO_OPEN_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (plain, ==, "sk-ünicode-key");
+
+  /* Wrong key, wrong associated data, none at all: refused. */
+  g_assert_null (dg_crypto_open (other, "alice\nid", sealed, DG_CRYPTO_OPEN_NONE, &error));
+  g_assert_error (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_OPEN);
+  g_clear_error (&error);
+  g_assert_null (dg_crypto_open (key, "bob\nid", sealed, DG_CRYPTO_OPEN_NONE, &error));
+  g_assert_error (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_OPEN);
+  g_clear_error (&error);
+  g_assert_null (dg_crypto_open (key, NULL, sealed, DG_CRYPTO_OPEN_NONE, &error));
+  g_assert_error (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_OPEN);
+  g_clear_error (&error);
+
+  /* Malformed: too few parts, padding only the lenient reader accepts. */
+  g_assert_null (dg_crypto_open (key, NULL, "abc.def", DG_CRYPTO_OPEN_NONE, &error));
+  g_assert_error (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT);
+  g_clear_error (&error);
+  padded = g_strconcat (parts[0], ".", parts[1], "==.", parts[2], NULL);
+  g_assert_null (dg_crypto_open (key, "alice\nid", padded, DG_CRYPTO_OPEN_NONE, &error));
+  g_assert_error (error, DG_CRYPTO_ERROR, DG_CRYPTO_ERROR_FORMAT);
+  g_clear_error (&error);
+  lenient = dg_crypto_open (key, "alice\nid", padded, DG_CRYPTO_OPEN_LENIENT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lenient, ==, "sk-ünicode-key");
+
+  sealed_empty = dg_crypto_seal (key, NULL, "");
+  empty = dg_crypto_open (key, NULL, sealed_empty, DG_CRYPTO_OPEN_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (empty, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +592,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/password/generate", test_generate);
   g_test_add_func ("/core/password/base64", test_base64);
   g_test_add_func ("/core/password/hmac-sha256", test_hmac_sha256);
+  g_test_add_func ("/core/password/seal-open", test_seal_open);
 
   return g_test_run ();
 }

@@ -24,8 +24,10 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
+  /* Keys encrypted in the database; the keyring has its own suite (test-keyring.c). */
   const char *env[] = { "NODE_ENV=test", "DATAGEN_MAX_EXTERNAL_API_CONFIGS=3",
-                        "INFERENCE_BASE_URL=http://127.0.0.1:9/internal", NULL };
+                        "INFERENCE_BASE_URL=http://127.0.0.1:9/internal", "DATAGEMS_KEYRING=off",
+                        NULL };
 
   f->dir = dg_test_dir_new ();
   f->db_path = dg_test_dir_file (f->dir, "profiles.db");
@@ -230,6 +232,8 @@ test_key_secrecy (Fixture *f, gconstpointer data)
   g_assert_null (strstr (text, SECRET_KEY));
   g_assert_nonnull (strstr (text, "\"hasApiKey\":true"));
   g_assert_nonnull (strstr (text, "\"maxProfiles\":3"));
+  g_assert_cmpint (((DgProfile *) g_ptr_array_index (s->profiles, 0))->key_location, ==,
+                   DG_PROFILE_KEY_DATABASE);
 
   /* The raw column holds ciphertext, never the key. */
   g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
@@ -260,6 +264,34 @@ test_key_secrecy (Fixture *f, gconstpointer data)
   endpoint2 = dg_profiles_endpoint (again, "alice", id, NULL, DG_URL_POLICY_NONE, &error);
   g_assert_no_error (error);
   g_assert_true (dg_inference_endpoint_has_api_key (endpoint2));
+}
+
+/* A row written before schema 4 said where its key lives still opens. */
+static void
+test_key_before_locations (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr (DgProfileSettings) s = NULL;
+  g_autoptr (DgProfileSettings) listed = NULL;
+  g_autoptr (DgInferenceEndpoint) endpoint = NULL;
+  sqlite3 *db = NULL;
+
+  s = add (f, "alice", "Earlier", "https://api.example.com/v1", SECRET_KEY, TRUE, &id);
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db, "UPDATE inference_profiles SET api_key_location = NULL", NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  listed = dg_profiles_list (f->profiles, "alice", &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_profile_settings_find (listed, id)->has_api_key);
+  g_assert_cmpint (dg_profile_settings_find (listed, id)->key_location, ==,
+                   DG_PROFILE_KEY_DATABASE);
+  endpoint = dg_profiles_endpoint (f->profiles, "alice", id, NULL, DG_URL_POLICY_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (dg_inference_endpoint_has_api_key (endpoint));
 }
 
 static DgJob *
@@ -411,6 +443,7 @@ main (int argc, char **argv)
   ADD ("/core/profiles/max-profiles", test_max_profiles);
   ADD ("/core/profiles/activate-delete", test_activate_delete);
   ADD ("/core/profiles/key-secrecy", test_key_secrecy);
+  ADD ("/core/profiles/key-before-locations", test_key_before_locations);
   ADD ("/core/profiles/resolver", test_resolver);
   ADD ("/core/profiles/async", test_async);
 #undef ADD
