@@ -413,6 +413,22 @@ find_id (GtkWidget *root, const char *id)
   return NULL;
 }
 
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
+        return child;
+      if ((found = find_named (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -654,6 +670,11 @@ profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
   id = dg_profiles_group_find_id (group, "Local llama");
   g_assert_nonnull (id);
   saved_id = g_strdup (id);
+  /* The row says where the key is kept (the UI tests run with DATAGEMS_KEYRING=off). */
+  g_assert_nonnull (find_named (GTK_WIDGET (group), id));
+  g_assert_nonnull (
+      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (GTK_WIDGET (group), id))),
+              "API key encrypted in the DataGems database"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "profiles.edit", "s", id));
   dialog = find_profile_dialog ();
   g_assert_nonnull (dialog);

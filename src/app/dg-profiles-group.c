@@ -48,8 +48,11 @@ profile_row_new (DgProfilesGroup *self, const DgProfile *profile)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (profile->model != NULL)
     g_string_append_printf (subtitle, " · %s", profile->model);
-  if (profile->has_api_key)
-    g_string_append_printf (subtitle, " · %s", _ ("API key saved"));
+  /* Where the key is kept: the user's keyring, or the fallback without one. */
+  if (profile->key_location == DG_PROFILE_KEY_KEYRING)
+    g_string_append_printf (subtitle, " · %s", _ ("API key in your keyring"));
+  else if (profile->key_location == DG_PROFILE_KEY_DATABASE)
+    g_string_append_printf (subtitle, " · %s", _ ("API key encrypted in the DataGems database"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   gtk_widget_set_name (row, profile->id);
 
@@ -155,7 +158,7 @@ on_edit_response (AdwMessageDialog *dialog, const char *response, DgProfilesGrou
   self->busy++;
   dg_profiles_upsert_async (self->profiles, self->owner, &upsert, APP_URL_POLICY, self->cancellable,
                             on_settings, g_object_ref (self));
-  /* The key now lives only in the store, encrypted. */
+  /* The key now lives only in the keyring or, encrypted, in the store. */
   gtk_editable_set_text (key_entry, "");
 }
 
@@ -185,8 +188,9 @@ open_editor (DgProfilesGroup *self, const DgProfile *profile)
       adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                               profile != NULL ? _ ("Edit Model Server") : _ ("Add Model Server"),
                               _ ("An OpenAI-compatible server, such as llama.cpp, Ollama, "
-                                 "vLLM or a hosted API. The API key is stored encrypted "
-                                 "and never shown again."));
+                                 "vLLM or a hosted API. The API key is kept in your keyring "
+                                 "(or, without one, encrypted in the DataGems database) and "
+                                 "never shown again."));
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (box, "boxed-list");
   add_entry (ADW_MESSAGE_DIALOG (dialog), GTK_LIST_BOX (box), "name", _ ("Name"),
