@@ -6,10 +6,12 @@ packages=(
   # build
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libgcrypt20-dev
-  libsoup-3.0-dev libgtk-4-dev libadwaita-1-dev
+  libsoup-3.0-dev libgtk-4-dev libadwaita-1-dev libsecret-1-dev
   python3-jsonschema
   # checks run by the test suite
   clang-format desktop-file-utils appstream xvfb xauth dbus-daemon
+  # the keyring tests' private Secret Service (build-aux/with-keyring.sh)
+  gnome-keyring libglib2.0-bin
 )
 # The cstore-auth-ts interop test (tests/test-interop.c) runs the real Node library; any
 # node + npm already on PATH will do (it then runs `npm ci` in tests/interop itself).
