@@ -177,7 +177,7 @@ dg_job_item_update_from_job (DgJobItem *self, const DgJob *job)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
     }
   dg_job_item_set_counts (self, job->status, job->total_records, job->total_ok, job->total_failed,
-                          dg_job_status_is_final (job->status) ? 0 : self->records_per_second);
+                          job->status == DG_JOB_STATUS_RUNNING ? self->records_per_second : 0);
 }
 
 void
@@ -186,9 +186,10 @@ dg_job_item_update_from_progress (DgJobItem *self, const DgJobProgress *progress
   g_return_if_fail (DG_IS_JOB_ITEM (self));
   g_return_if_fail (progress != NULL);
 
+  /* A paused or queued job makes nothing: its last speed is no longer true. */
   dg_job_item_set_counts (
       self, progress->status, progress->total_records, progress->total_ok, progress->total_failed,
-      dg_job_status_is_final (progress->status) ? 0 : progress->records_per_second);
+      progress->status == DG_JOB_STATUS_RUNNING ? progress->records_per_second : 0);
 }
 
 const char *
@@ -295,7 +296,7 @@ dg_job_item_dup_summary (DgJobItem *self)
           g_dngettext (GETTEXT_PACKAGE, "%lld failed", "%lld failed", (gulong) self->total_failed),
           (long long) self->total_failed);
     }
-  if (self->records_per_second > 0 && !dg_job_status_is_final (self->status))
+  if (self->records_per_second > 0 && self->status == DG_JOB_STATUS_RUNNING)
     {
       g_string_append (text, " · ");
       /* Translators: generation speed */
