@@ -114,6 +114,13 @@ dg_window_export_to_file (DgWindow *self, GFile *file, const char *format)
     }
   g_settings_set_string (self->settings, "export-format",
                          dg_export_format_to_string (export_format));
+  {
+    g_autoptr (GFile) parent = g_file_get_parent (file);
+    g_autofree char *folder = parent != NULL ? g_file_get_path (parent) : NULL;
+
+    if (folder != NULL)
+      g_settings_set_string (self->settings, "export-folder", folder);
+  }
   /* Unfinished jobs export what is there so far. */
   item = g_hash_table_lookup (self->jobs_by_id, job->id);
   if ((item != NULL ? dg_job_item_get_status (item) : job->status) != DG_JOB_STATUS_SUCCEEDED)
@@ -169,6 +176,7 @@ dg_window_export (DgWindow *self)
     { "csv", N_ ("CSV spreadsheet"), "*.csv" },
   };
   g_autofree char *last = g_settings_get_string (self->settings, "export-format");
+  g_autofree char *folder = g_settings_get_string (self->settings, "export-folder");
   g_autofree char *name = NULL;
   DgJob *job = dg_job_view_get_job (self->job_view);
 
@@ -194,6 +202,13 @@ dg_window_export (DgWindow *self)
       if (g_strcmp0 (last, formats[i].format) == 0)
         gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
       g_object_unref (filter);
+    }
+  /* The folder of the last export, while it is there. */
+  if (*folder != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GFile) location = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->export_chooser), location, NULL);
     }
   name = g_strdup_printf ("%s.%s", job->id, last);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), name);
