@@ -176,19 +176,33 @@ assert_not_in_files (Fixture *f, const char *key)
     }
 }
 
-/* What the keyring itself holds for @id, asked directly through libsecret. */
+/* What the keyring itself holds for @id, asked directly through libsecret. (A search rather
+ * than secret_password_lookup_sync(), which leaks every reply in libsecret 0.20.) */
 static char *
 keyring_value (const char *id)
 {
   g_autoptr (GError) error = NULL;
-  char *value = secret_password_lookup_sync (&test_schema, NULL, &error, "owner", "alice",
-                                             "profile", id, NULL);
-  char *copy;
+  g_autoptr (SecretService) service =
+      secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  g_autoptr (GHashTable) attributes = NULL;
+  GList *items;
+  char *value = NULL;
 
   g_assert_no_error (error);
-  copy = g_strdup (value);
-  secret_password_free (value);
-  return copy;
+  attributes = secret_attributes_build (&test_schema, "owner", "alice", "profile", id, NULL);
+  items = secret_service_search_sync (service, &test_schema, attributes,
+                                      SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), <=, 1);
+  if (items != NULL)
+    {
+      g_autoptr (SecretValue) secret = secret_item_get_secret (items->data);
+
+      g_assert_nonnull (secret);
+      value = g_strdup (secret_value_get_text (secret));
+    }
+  g_list_free_full (items, g_object_unref);
+  return value;
 }
 
 static char *
@@ -335,6 +349,49 @@ test_moves_from_database (Fixture *f, gconstpointer data)
   g_assert_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_KEYRING);
 }
 
+/* A locked keyring never prompts: saves fall back to the database, reads fail clearly, both at
+ * once. Runs last: gnome-keyring can only be unlocked again through a prompt. */
+static void
+test_locked (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SecretService) service = NULL;
+  g_autoptr (SecretCollection) collection = NULL;
+  g_autofree char *in_keyring = NULL;
+  g_autofree char *in_database = NULL;
+  g_autofree char *key = NULL;
+  GList *to_lock = NULL;
+  gint64 start;
+
+  if (!need_keyring ())
+    return;
+
+  in_keyring = save (f, NULL, "Before", SECRET_KEY);
+  g_assert_cmpint (location_of (f, in_keyring), ==, DG_PROFILE_KEY_KEYRING);
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  to_lock = g_list_append (NULL, collection);
+  secret_service_lock_sync (service, to_lock, NULL, NULL, &error);
+  g_list_free (to_lock);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (dg_keyring_check (NULL, &error));
+  g_assert_error (error, DG_KEYRING_ERROR, DG_KEYRING_ERROR_LOCKED);
+  g_clear_error (&error);
+  in_database = save (f, NULL, "While locked", OTHER_KEY);
+  g_assert_cmpint (location_of (f, in_database), ==, DG_PROFILE_KEY_DATABASE);
+  assert_endpoint_key (f, in_database, OTHER_KEY);
+  key = endpoint_key (f, in_keyring, &error);
+  g_assert_null (key);
+  g_assert_error (error, DG_PROFILES_ERROR, DG_PROFILES_ERROR_KEYRING);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+}
+
 /* DATAGEMS_KEYRING=off in the configuration: keys are encrypted in the database. */
 static void
 test_switched_off (Fixture *f, gconstpointer data)
@@ -451,5 +508,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/keyring/process-env-off", test_process_env_off);
   g_test_add_func ("/core/keyring/bus-without-secret-service", test_bus_without_secret_service);
   g_test_add_func ("/core/keyring/no-session-bus", test_no_session_bus);
+  /* Last: it leaves the test keyring locked. */
+  g_test_add ("/core/keyring/locked", Fixture, GINT_TO_POINTER (TRUE), set_up, test_locked,
+              tear_down);
   return g_test_run ();
 }

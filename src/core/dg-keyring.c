@@ -136,13 +136,9 @@ set_failed (GError **error, GError *cause)
     }
 }
 
-/**
- * dg_keyring_check:
- *
- * Returns: whether the keyring can be used now, without any prompt.
- */
-gboolean
-dg_keyring_check (GCancellable *cancellable, GError **error)
+/* dg_keyring_check(); @out_portal: whether libsecret goes through the Secret portal. */
+static gboolean
+check (GCancellable *cancellable, gboolean *out_portal, GError **error)
 {
   g_autoptr (GDBusConnection) bus = NULL;
   g_autoptr (SecretService) service = NULL;
@@ -169,7 +165,8 @@ dg_keyring_check (GCancellable *cancellable, GError **error)
       g_error_free (local_error);
       return FALSE;
     }
-  if (uses_portal (bus, cancellable))
+  *out_portal = uses_portal (bus, cancellable);
+  if (*out_portal)
     return TRUE;
   if (!name_present (bus, SECRETS_NAME, cancellable))
     {
@@ -200,6 +197,19 @@ dg_keyring_check (GCancellable *cancellable, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * dg_keyring_check:
+ *
+ * Returns: whether the keyring can be used now, without any prompt.
+ */
+gboolean
+dg_keyring_check (GCancellable *cancellable, GError **error)
+{
+  gboolean portal = FALSE;
+
+  return check (cancellable, &portal, error);
 }
 
 static GHashTable *
@@ -256,19 +266,14 @@ dg_keyring_store (const DgKeyringItem *item, const char *label, const char *secr
  *
  * Returns: (transfer full) (nullable): the key, to be freed with dg_secret_free().
  */
-DgSecret *
-dg_keyring_lookup (const DgKeyringItem *item, GCancellable *cancellable, GError **error)
+/* Through the Secret portal: libsecret's own file, nothing can be locked. */
+static DgSecret *
+lookup_in_portal (GHashTable *attributes, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (GHashTable) attributes = NULL;
   GError *local_error = NULL;
   char *found;
   DgSecret *secret;
 
-  g_return_val_if_fail (item_valid (item), NULL);
-
-  if (!dg_keyring_check (cancellable, error))
-    return NULL;
-  attributes = item_attributes (item);
   found = secret_password_lookupv_sync (&api_key_schema, attributes, cancellable, &local_error);
   if (local_error != NULL)
     {
@@ -284,6 +289,65 @@ dg_keyring_lookup (const DgKeyringItem *item, GCancellable *cancellable, GError 
   secret = g_strdup (found);
   secret_password_free (found); /* wipes its copy */
   return secret;
+}
+
+/* Through the Secret Service: a search that never unlocks (so never prompts); a locked item is
+ * an error. (This path also avoids libsecret 0.20's lookup, which leaks every reply.) */
+static DgSecret *
+lookup_in_service (GHashTable *attributes, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SecretService) service = NULL;
+  GList *items = NULL;
+  GError *local_error = NULL;
+  DgSecret *secret = NULL;
+  gboolean locked = FALSE;
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, cancellable, &local_error);
+  if (service != NULL)
+    items = secret_service_search_sync (service, &api_key_schema, attributes,
+                                        SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, cancellable,
+                                        &local_error);
+  if (local_error != NULL)
+    {
+      set_failed (error, local_error);
+      return NULL;
+    }
+  for (GList *l = items; l != NULL && secret == NULL; l = l->next)
+    {
+      g_autoptr (SecretValue) value = secret_item_get_secret (l->data);
+      const char *text = value != NULL ? secret_value_get_text (value) : NULL;
+
+      if (text != NULL)
+        secret = g_strdup (text);
+      else if (secret_item_get_locked (l->data))
+        locked = TRUE;
+    }
+  g_list_free_full (items, g_object_unref);
+  if (secret != NULL)
+    return secret;
+  if (locked)
+    g_set_error_literal (error, DG_KEYRING_ERROR, DG_KEYRING_ERROR_LOCKED,
+                         "The keyring that holds the key is locked; unlock it and try again");
+  else
+    g_set_error_literal (error, DG_KEYRING_ERROR, DG_KEYRING_ERROR_NOT_FOUND,
+                         "The keyring has no such item");
+  return NULL;
+}
+
+DgSecret *
+dg_keyring_lookup (const DgKeyringItem *item, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GHashTable) attributes = NULL;
+  gboolean portal = FALSE;
+
+  g_return_val_if_fail (item_valid (item), NULL);
+
+  if (!check (cancellable, &portal, error))
+    return NULL;
+  attributes = item_attributes (item);
+  if (portal)
+    return lookup_in_portal (attributes, cancellable, error);
+  return lookup_in_service (attributes, cancellable, error);
 }
 
 /**
