@@ -10,6 +10,8 @@ packages=(
   python3-jsonschema
   # checks run by the test suite
   clang-format desktop-file-utils appstream xvfb xauth dbus-daemon
+  # real key presses in the UI tests (XTest)
+  libxtst-dev
   # the keyring tests' private Secret Service (build-aux/with-keyring.sh)
   gnome-keyring libglib2.0-bin
 )

@@ -3,6 +3,12 @@
 
 #include "config.h"
 
+#ifdef DG_HAVE_XTST
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+#include <gdk/x11/gdkx.h>
+#endif
+
 #include "dg-app-harness.h"
 #include "dg-login-page.h"
 
@@ -288,4 +294,103 @@ dg_app_harness_wait_page (DgAppHarness *harness, const char *page)
 
   if (!dg_test_wait_until (NULL, page_shown, &wait, 30000 * SLOW))
     g_error ("the window shows “%s”, not “%s”", dg_window_get_page (harness->window), page);
+}
+
+GtkWindow *
+dg_app_harness_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+void
+dg_app_harness_focus (GtkWindow *window)
+{
+  gtk_window_present (window);
+  DG_TEST_WAIT (gtk_window_is_active (window), 5000 * SLOW);
+}
+
+#ifdef DG_HAVE_XTST
+static Display *
+xtest_display (GdkDisplay *display, GError **error)
+{
+  Display *xdisplay;
+  int event_base, error_base, major, minor;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not an X11 display");
+      return NULL;
+    }
+  xdisplay = gdk_x11_display_get_xdisplay (GDK_X11_DISPLAY (display));
+  if (!XTestQueryExtension (xdisplay, &event_base, &error_base, &major, &minor))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "the X server has no XTest extension");
+      return NULL;
+    }
+  return xdisplay;
+}
+#endif
+
+gboolean
+dg_app_harness_can_press_keys (GError **error)
+{
+#ifdef DG_HAVE_XTST
+  return xtest_display (gdk_display_get_default (), error) != NULL;
+#else
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               "built without XTest (install libxtst-dev and reconfigure)");
+  return FALSE;
+#endif
+}
+
+gboolean
+dg_app_harness_press_keys (GtkWidget *widget, const char *accelerator, GError **error)
+{
+#ifdef DG_HAVE_XTST
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  Display *xdisplay = xtest_display (display, error);
+  guint keyval;
+  GdkModifierType mods;
+  g_autofree GdkKeymapKey *keys = NULL;
+  int n_keys = 0;
+  KeyCode codes[4];
+  guint n_codes = 0;
+
+  if (xdisplay == NULL)
+    return FALSE;
+  if (!gtk_accelerator_parse (accelerator, &keyval, &mods) ||
+      !gdk_display_map_keyval (display, keyval, &keys, &n_keys) || n_keys == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no key for “%s”", accelerator);
+      return FALSE;
+    }
+  /* A character on the second level ("?" is Shift+/) needs Shift as well. */
+  if (keys[0].level == 1)
+    mods |= GDK_SHIFT_MASK;
+  if (mods & GDK_CONTROL_MASK)
+    codes[n_codes++] = XKeysymToKeycode (xdisplay, XK_Control_L);
+  if (mods & GDK_SHIFT_MASK)
+    codes[n_codes++] = XKeysymToKeycode (xdisplay, XK_Shift_L);
+  if (mods & GDK_ALT_MASK)
+    codes[n_codes++] = XKeysymToKeycode (xdisplay, XK_Alt_L);
+  codes[n_codes++] = (KeyCode) keys[0].keycode;
+  for (guint i = 0; i < n_codes; i++)
+    XTestFakeKeyEvent (xdisplay, codes[i], True, CurrentTime);
+  for (guint i = n_codes; i > 0; i--)
+    XTestFakeKeyEvent (xdisplay, codes[i - 1], False, CurrentTime);
+  XFlush (xdisplay);
+  return TRUE;
+#else
+  return dg_app_harness_can_press_keys (error);
+#endif
 }

@@ -63,5 +63,19 @@ gboolean      dg_app_harness_save_png     (GtkWidget    *widget,
 GtkWidget    *dg_app_harness_find         (GtkWidget    *root,
                                            GType         type,
                                            const char   *name);
+/* The first visible toplevel window of @type, or NULL. */
+GtkWindow    *dg_app_harness_find_toplevel (GType        type);
+/* Presents @window and waits until it has the keyboard focus. */
+void          dg_app_harness_focus        (GtkWindow    *window);
+/*
+ * Presses and releases @accelerator ("<Control>n", "<Control>question", "Escape"…) as real
+ * key events through the X server's XTest extension: they reach whichever window has the
+ * keyboard focus, as a user's would. FALSE with @error when not on X11 or without XTest.
+ */
+gboolean      dg_app_harness_press_keys   (GtkWidget    *widget,
+                                           const char   *accelerator,
+                                           GError      **error);
+/* Whether dg_app_harness_press_keys() can work on the default display (else why not). */
+gboolean      dg_app_harness_can_press_keys (GError    **error);
 
 G_END_DECLS
