@@ -429,21 +429,6 @@ find_named (GtkWidget *root, const char *name)
   return NULL;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 /* Lines of a complete export file, -1 while it is not there (it is renamed into place). */
 static int
 count_lines (const char *path)
@@ -662,7 +647,7 @@ profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
 
   /* Reopened: read back from the store; editing shows the key as saved, never its text. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h->window), "win.preferences", NULL));
-  prefs = DG_PREFERENCES_WINDOW (find_toplevel (DG_TYPE_PREFERENCES_WINDOW));
+  prefs = DG_PREFERENCES_WINDOW (dg_app_harness_find_toplevel (DG_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (prefs);
   g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
   DG_TEST_WAIT (profiles_have (prefs, "Local llama"), 20000 * SLOW);
@@ -709,7 +694,7 @@ preferences_flow (DgAppHarness *h, gpointer data)
   dg_app_harness_wait_page (h, "workspace");
 
   g_assert_true (gtk_widget_activate_action (window, "win.preferences", NULL));
-  prefs = DG_PREFERENCES_WINDOW (find_toplevel (DG_TYPE_PREFERENCES_WINDOW));
+  prefs = DG_PREFERENCES_WINDOW (dg_app_harness_find_toplevel (DG_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (prefs);
   g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
   DG_TEST_WAIT (usernames_have (prefs, "admin"), 20000 * SLOW);
@@ -741,7 +726,7 @@ preferences_flow (DgAppHarness *h, gpointer data)
 
   /* Create an account through the dialog. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "accounts.add", NULL));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (dg_app_harness_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "username"), "bob");
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "password"), "bob password 1");
@@ -757,16 +742,16 @@ preferences_flow (DgAppHarness *h, gpointer data)
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (prefs), "accounts.reset-password", "s", "bob"));
   DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs) &&
-                    find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL,
+                    dg_app_harness_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL,
                 20000);
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (dg_app_harness_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   password_label = adw_message_dialog_get_extra_child (dialog);
   g_assert_cmpuint (strlen (gtk_label_get_label (GTK_LABEL (password_label))), >=, 8);
   adw_message_dialog_response (dialog, "close");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "accounts.delete", "s", "bob"));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (dg_app_harness_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
   DG_TEST_WAIT (!dg_preferences_window_get_busy (prefs) && !usernames_have (prefs, "bob"),
