@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dg-crypto.h"
+#include "dg-dialogs.h"
 #include "dg-mailer.h"
 #include "dg-rate-limit.h"
 #include "dg-registration.h"
@@ -79,7 +80,6 @@ static GtkWidget *
 account_row_new (DgPreferencesWindow *self, const DgAccount *account)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *button;
   g_autoptr (GMenu) menu = g_menu_new ();
   const char *email = dg_account_get_metadata_text (account, "email");
   gboolean admin = dg_account_is_admin (account);
@@ -119,13 +119,7 @@ account_row_new (DgPreferencesWindow *self, const DgAccount *account)
 
     g_menu_append (menu, _ ("_Delete"), action);
   }
-  button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, _ ("Account Actions"));
-  gtk_widget_add_css_class (button, "flat");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  dg_row_add_menu (ADW_ACTION_ROW (row), menu, _ ("Account Actions"));
   return row;
 }
 
@@ -290,18 +284,9 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   const char *username = g_variant_get_string (parameter, NULL);
   GtkWidget *dialog;
 
-  /* Translators: %s is a username */
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"), username);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _ ("The account can no longer sign in, and its sessions end at "
-                                  "once. Its jobs are kept."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = dg_dialog_new_delete (GTK_WINDOW (self), username,
+                                 _ ("The account can no longer sign in, and its sessions end at "
+                                    "once. Its jobs are kept."));
   g_object_set_data_full (G_OBJECT (dialog), "username", g_strdup (username), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -341,38 +326,27 @@ static void
 add_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   DgPreferencesWindow *self = DG_PREFERENCES_WINDOW (widget);
-  GtkWidget *dialog, *list, *username, *password, *admin_row, *admin;
+  GtkWidget *dialog, *username, *password, *admin_row, *admin;
+  GtkListBox *form;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Add Account"),
                                    _ ("Choose a username and a first password of at least 8 "
                                       "characters."));
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  username = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (username), _ ("Username"));
-  password = adw_password_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (password), _ ("Password"));
+  form = dg_dialog_add_form (ADW_MESSAGE_DIALOG (dialog));
+  username = dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "username", _ ("Username"),
+                                  NULL, FALSE);
+  password = dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "password", _ ("Password"),
+                                  NULL, TRUE);
   admin_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (admin_row), _ ("Administrator"));
   admin = gtk_switch_new ();
   gtk_widget_set_valign (admin, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (admin_row), admin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (admin_row), admin);
-  gtk_list_box_append (GTK_LIST_BOX (list), username);
-  gtk_list_box_append (GTK_LIST_BOX (list), password);
-  gtk_list_box_append (GTK_LIST_BOX (list), admin_row);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-
-  g_object_set_data (G_OBJECT (dialog), "username", username);
-  g_object_set_data (G_OBJECT (dialog), "password", password);
+  gtk_list_box_append (form, admin_row);
   g_object_set_data (G_OBJECT (dialog), "admin", admin);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "add",
-                                    _ ("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add",
-                                              ADW_RESPONSE_SUGGESTED);
+  dg_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "add", _ ("_Add"));
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add", FALSE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_swapped (username, "changed", G_CALLBACK (on_add_input_changed), dialog);
   g_signal_connect_swapped (password, "changed", G_CALLBACK (on_add_input_changed), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_add_response), self, 0);

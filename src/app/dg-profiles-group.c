@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dg-dialogs.h"
 #include "dg-profiles-group.h"
 
 struct _DgProfilesGroup
@@ -38,7 +39,6 @@ static GtkWidget *
 profile_row_new (DgProfilesGroup *self, const DgProfile *profile)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *button;
   g_autoptr (GMenu) menu = g_menu_new ();
   g_autoptr (GString) subtitle =
       g_string_new (profile->base_url != NULL ? profile->base_url : _ ("Built-in server"));
@@ -77,13 +77,7 @@ profile_row_new (DgProfilesGroup *self, const DgProfile *profile)
   ITEM (_ ("_Delete"), "profiles.delete");
 #undef ITEM
 
-  button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, _ ("Model Server Actions"));
-  gtk_widget_add_css_class (button, "flat");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  dg_row_add_menu (ADW_ACTION_ROW (row), menu, _ ("Model Server Actions"));
   return row;
 }
 
@@ -162,27 +156,12 @@ on_edit_response (AdwMessageDialog *dialog, const char *response, DgProfilesGrou
   gtk_editable_set_text (key_entry, "");
 }
 
-static GtkWidget *
-add_entry (AdwMessageDialog *dialog, GtkListBox *box, const char *key, const char *title,
-           const char *value, gboolean password)
-{
-  GtkWidget *row = password ? adw_password_entry_row_new () : adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (value != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (row), value);
-  gtk_widget_set_name (row, key);
-  gtk_list_box_append (box, row);
-  g_object_set_data (G_OBJECT (dialog), key, row);
-  return row;
-}
-
 static void
 open_editor (DgProfilesGroup *self, const DgProfile *profile)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
-  GtkWidget *box = gtk_list_box_new ();
+  GtkListBox *form;
 
   dialog =
       adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
@@ -191,28 +170,23 @@ open_editor (DgProfilesGroup *self, const DgProfile *profile)
                                  "vLLM or a hosted API. The API key is kept in your keyring "
                                  "(or, without one, encrypted in the DataGems database) and "
                                  "never shown again."));
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (box, "boxed-list");
-  add_entry (ADW_MESSAGE_DIALOG (dialog), GTK_LIST_BOX (box), "name", _ ("Name"),
-             profile != NULL ? profile->name : NULL, FALSE);
-  add_entry (ADW_MESSAGE_DIALOG (dialog), GTK_LIST_BOX (box), "base-url",
-             _ ("Base URL, e.g. http://localhost:8080/v1"),
-             profile != NULL ? profile->base_url : NULL, FALSE);
-  add_entry (ADW_MESSAGE_DIALOG (dialog), GTK_LIST_BOX (box), "path",
-             _ ("Path, e.g. /chat/completions"), profile != NULL ? profile->path : NULL, FALSE);
-  add_entry (ADW_MESSAGE_DIALOG (dialog), GTK_LIST_BOX (box), "model", _ ("Model"),
-             profile != NULL ? profile->model : NULL, FALSE);
-  add_entry (ADW_MESSAGE_DIALOG (dialog), GTK_LIST_BOX (box), "api-key",
-             profile != NULL && profile->has_api_key ? _ ("API Key (saved; type to replace)")
-                                                     : _ ("API Key (optional)"),
-             NULL, TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "save",
-                                    _ ("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  form = dg_dialog_add_form (ADW_MESSAGE_DIALOG (dialog));
+  dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "name", _ ("Name"),
+                       profile != NULL ? profile->name : NULL, FALSE);
+  dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "base-url",
+                       _ ("Base URL, e.g. http://localhost:8080/v1"),
+                       profile != NULL ? profile->base_url : NULL, FALSE);
+  dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "path",
+                       _ ("Path, e.g. /chat/completions"), profile != NULL ? profile->path : NULL,
+                       FALSE);
+  dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "model", _ ("Model"),
+                       profile != NULL ? profile->model : NULL, FALSE);
+  dg_dialog_add_entry (ADW_MESSAGE_DIALOG (dialog), form, "api-key",
+                       profile != NULL && profile->has_api_key
+                           ? _ ("API Key (saved; type to replace)")
+                           : _ ("API Key (optional)"),
+                       NULL, TRUE);
+  dg_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "save", _ ("_Save"));
   if (profile != NULL)
     g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (profile->id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_edit_response), self, 0);
@@ -266,17 +240,9 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (profile == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL,
-                                   _ ("Its API key is deleted too. Jobs that use this server "
-                                      "stop with an error instead of using another server."));
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
-                                     profile->name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = dg_dialog_new_delete (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, profile->name,
+                                 _ ("Its API key is deleted too. Jobs that use this server "
+                                    "stop with an error instead of using another server."));
   g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (profile->id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
