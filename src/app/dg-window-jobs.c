@@ -220,7 +220,7 @@ on_job_changed (DgEngine *engine, const char *job_id, const char *owner, DgWindo
 {
   DgJobItem *item;
   DgJobProgress *progress;
-  gboolean was_final;
+  gboolean was_final, matched;
 
   if (self->session == NULL || g_strcmp0 (owner, dg_window_get_owner (self)) != 0)
     return;
@@ -235,6 +235,7 @@ on_job_changed (DgEngine *engine, const char *job_id, const char *owner, DgWindo
     }
 
   was_final = dg_job_status_is_final (dg_job_item_get_status (item));
+  matched = job_matches (item, self);
   dg_job_item_update_from_progress (item, progress);
   if (g_strcmp0 (dg_job_view_get_job_id (self->job_view), job_id) == 0)
     dg_job_view_update_progress (self->job_view, progress);
@@ -246,7 +247,10 @@ on_job_changed (DgEngine *engine, const char *job_id, const char *owner, DgWindo
         reload_job (self, job_id);
     }
   dg_job_progress_free (progress);
-  gtk_filter_changed (GTK_FILTER (self->jobs_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* Refiltering walks every job: only when this one enters or leaves the filter (a status
+   * change), not at each of the runner's progress reports. */
+  if (job_matches (item, self) != matched)
+    gtk_filter_changed (GTK_FILTER (self->jobs_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
