@@ -237,8 +237,8 @@ dg_app_harness_find (GtkWidget *root, GType type, const char *name)
   return NULL;
 }
 
-static GtkWidget *
-find_by_id (GtkWidget *root, const char *id)
+GtkWidget *
+dg_app_harness_find_id (GtkWidget *root, const char *id)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -248,7 +248,7 @@ find_by_id (GtkWidget *root, const char *id)
       if (GTK_IS_BUILDABLE (child) &&
           g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
         return child;
-      if ((found = find_by_id (child, id)) != NULL)
+      if ((found = dg_app_harness_find_id (child, id)) != NULL)
         return found;
     }
   return NULL;
@@ -264,10 +264,13 @@ dg_app_harness_login (DgAppHarness *harness, const char *username, const char *p
 
   g_assert_nonnull (page);
   DG_TEST_WAIT (!dg_login_page_get_busy (page), 20000 * SLOW);
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "username_row")), username);
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "password_row")), password);
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (page), "confirm_row")), password);
-  remember_switch = find_by_id (GTK_WIDGET (page), "remember_switch");
+  gtk_editable_set_text (GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (page), "username_row")),
+                         username);
+  gtk_editable_set_text (GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (page), "password_row")),
+                         password);
+  gtk_editable_set_text (GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (page), "confirm_row")),
+                         password);
+  remember_switch = dg_app_harness_find_id (GTK_WIDGET (page), "remember_switch");
   gtk_switch_set_active (GTK_SWITCH (remember_switch), remember);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "login.submit", NULL));
   return page;

@@ -63,6 +63,9 @@ gboolean      dg_app_harness_save_png     (GtkWidget    *widget,
 GtkWidget    *dg_app_harness_find         (GtkWidget    *root,
                                            GType         type,
                                            const char   *name);
+/* Finds the descendant of @root whose GtkBuildable id is @id (a template child). */
+GtkWidget    *dg_app_harness_find_id      (GtkWidget    *root,
+                                           const char   *id);
 /* The first visible toplevel window of @type, or NULL. */
 GtkWindow    *dg_app_harness_find_toplevel (GType        type);
 /* Presents @window and waits until it has the keyboard focus. */

@@ -20,22 +20,6 @@
 
 static const char *output_dir;
 
-static GtkWidget *
-find_id (GtkWidget *root, const char *id)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
-        return child;
-      if ((found = find_id (child, id)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 save_window (GtkWindow *window, const char *file)
 {
@@ -59,14 +43,15 @@ static void
 fill_editor (DgJobEditor *editor, const char *title, const char *description,
              const char *instructions, int records)
 {
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "title_row")), title);
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "description_row")),
-                         description);
-  gtk_text_buffer_set_text (
-      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_id (GTK_WIDGET (editor), "instructions_view"))),
-      instructions, -1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (editor), "records_spin")),
-                             records);
+  gtk_editable_set_text (GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (editor), "title_row")),
+                         title);
+  gtk_editable_set_text (
+      GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (editor), "description_row")), description);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                                dg_app_harness_find_id (GTK_WIDGET (editor), "instructions_view"))),
+                            instructions, -1);
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (dg_app_harness_find_id (GTK_WIDGET (editor), "records_spin")), records);
 }
 
 /* Drafts with the offline backend and waits for the schema. */
@@ -81,8 +66,9 @@ static void
 create_job (DgAppHarness *h, const char *title, const char *description, const char *instructions,
             int records)
 {
-  DgJobEditor *editor = DG_JOB_EDITOR (find_id (GTK_WIDGET (h->window), "job_editor"));
-  DgJobView *view = DG_JOB_VIEW (find_id (GTK_WIDGET (h->window), "job_view"));
+  DgJobEditor *editor =
+      DG_JOB_EDITOR (dg_app_harness_find_id (GTK_WIDGET (h->window), "job_editor"));
+  DgJobView *view = DG_JOB_VIEW (dg_app_harness_find_id (GTK_WIDGET (h->window), "job_view"));
 
   gtk_widget_activate_action (GTK_WIDGET (h->window), "win.new-job", NULL);
   fill_editor (editor, title, description, instructions, records);
@@ -120,7 +106,7 @@ static void
 take_screenshots (DgAppHarness *h, gpointer data)
 {
   DgWindow *window = h->window;
-  DgJobEditor *editor = DG_JOB_EDITOR (find_id (GTK_WIDGET (window), "job_editor"));
+  DgJobEditor *editor = DG_JOB_EDITOR (dg_app_harness_find_id (GTK_WIDGET (window), "job_editor"));
   GtkWidget *preferences;
 
   /* First run: the administrator account. */
@@ -155,7 +141,8 @@ take_screenshots (DgAppHarness *h, gpointer data)
   dg_schema_editor_set_view (DG_SCHEMA_EDITOR (dg_job_editor_get_schema_editor (editor)), "fields");
   save_view (h, "new-job");
   {
-    GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (find_id (GTK_WIDGET (editor), "scroller"));
+    GtkScrolledWindow *scroller =
+        GTK_SCROLLED_WINDOW (dg_app_harness_find_id (GTK_WIDGET (editor), "scroller"));
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
 
     dg_app_harness_resize (GTK_WINDOW (window), 1280, 800);

@@ -398,22 +398,6 @@ test_schema_editor (void)
  * finish, preview its records, export them; then the preferences. */
 
 static GtkWidget *
-find_id (GtkWidget *root, const char *id)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
-        return child;
-      if ((found = find_id (child, id)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 find_named (GtkWidget *root, const char *name)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
@@ -478,18 +462,19 @@ job_flow (DgAppHarness *h, gpointer data)
   /* Ctrl+N's action opens an empty editor with the default record count. */
   g_settings_set_int (dg_application_get_settings (h->app), "default-records", 25);
   g_assert_true (gtk_widget_activate_action (window, "win.new-job", NULL));
-  editor = DG_JOB_EDITOR (find_id (window, "job_editor"));
+  editor = DG_JOB_EDITOR (dg_app_harness_find_id (window, "job_editor"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
   g_assert_cmpint (dg_job_editor_get_records (editor), ==, 25);
   g_assert_nonnull (dg_job_editor_get_problem (editor));
 
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "title_row")),
+  gtk_editable_set_text (GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (editor), "title_row")),
                          "Support tickets");
-  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "description_row")),
-                         "Customer support tickets of a software company");
-  gtk_text_buffer_set_text (
-      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_id (GTK_WIDGET (editor), "instructions_view"))),
-      "Short subjects, realistic priorities, English.", -1);
+  gtk_editable_set_text (
+      GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (editor), "description_row")),
+      "Customer support tickets of a software company");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                                dg_app_harness_find_id (GTK_WIDGET (editor), "instructions_view"))),
+                            "Short subjects, realistic priorities, English.", -1);
   g_assert_null (dg_job_editor_get_problem (editor));
 
   /* Draft with the offline backend (no model configured here). */
@@ -510,7 +495,7 @@ job_flow (DgAppHarness *h, gpointer data)
 
   /* Confirm: the job page opens and the job runs to the end. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.confirm", NULL));
-  view = DG_JOB_VIEW (find_id (window, "job_view"));
+  view = DG_JOB_VIEW (dg_app_harness_find_id (window, "job_view"));
   DG_TEST_WAIT (dg_job_view_get_job (view) != NULL, 30000 * SLOW);
   job_id = dg_job_view_get_job_id (view);
   g_assert_nonnull (job_id);
@@ -524,19 +509,19 @@ job_flow (DgAppHarness *h, gpointer data)
   }
 
   /* The job list shows it too. */
-  DG_TEST_WAIT (g_list_model_get_n_items (G_LIST_MODEL (
-                    gtk_list_view_get_model (GTK_LIST_VIEW (find_id (window, "jobs_view"))))) == 1,
+  DG_TEST_WAIT (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (
+                    GTK_LIST_VIEW (dg_app_harness_find_id (window, "jobs_view"))))) == 1,
                 10000 * SLOW);
 
   /* Search and filter (Ctrl+F's action opens the search bar). */
   {
-    GtkStack *jobs_stack = GTK_STACK (find_id (window, "jobs_stack"));
-    GtkEditable *search = GTK_EDITABLE (find_id (window, "search_entry"));
-    GtkDropDown *filter = GTK_DROP_DOWN (find_id (window, "filter_dropdown"));
+    GtkStack *jobs_stack = GTK_STACK (dg_app_harness_find_id (window, "jobs_stack"));
+    GtkEditable *search = GTK_EDITABLE (dg_app_harness_find_id (window, "search_entry"));
+    GtkDropDown *filter = GTK_DROP_DOWN (dg_app_harness_find_id (window, "filter_dropdown"));
 
     g_assert_true (gtk_widget_activate_action (window, "win.search", NULL));
-    g_assert_true (
-        gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (find_id (window, "search_bar"))));
+    g_assert_true (gtk_search_bar_get_search_mode (
+        GTK_SEARCH_BAR (dg_app_harness_find_id (window, "search_bar"))));
     gtk_editable_set_text (search, "no such job");
     DG_TEST_WAIT (g_strcmp0 (gtk_stack_get_visible_child_name (jobs_stack), "no-match") == 0,
                   5000 * SLOW);
@@ -678,7 +663,7 @@ profiles_round_trip (DgAppHarness *h, DgPreferencesWindow *prefs)
 
   /* The new-job page offers the user's profile first: it is the one in use. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h->window), "win.new-job", NULL));
-  editor = DG_JOB_EDITOR (find_id (GTK_WIDGET (h->window), "job_editor"));
+  editor = DG_JOB_EDITOR (dg_app_harness_find_id (GTK_WIDGET (h->window), "job_editor"));
   DG_TEST_WAIT (g_strcmp0 (dg_job_editor_get_profile_id (editor), saved_id) == 0, 20000 * SLOW);
 }
 
@@ -700,23 +685,26 @@ preferences_flow (DgAppHarness *h, gpointer data)
   DG_TEST_WAIT (usernames_have (prefs, "admin"), 20000 * SLOW);
 
   /* GSettings round trip through the widgets. */
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (prefs), "records_spin")), 42);
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (dg_app_harness_find_id (GTK_WIDGET (prefs), "records_spin")), 42);
   g_assert_cmpint (g_settings_get_int (dg_application_get_settings (h->app), "default-records"), ==,
                    42);
   /* The concurrency preference is the engine's live budget, not only new jobs' default. */
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_id (GTK_WIDGET (prefs), "concurrency_spin")),
-                             24);
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (dg_app_harness_find_id (GTK_WIDGET (prefs), "concurrency_spin")), 24);
   g_assert_cmpuint (
       dg_inference_get_concurrency (dg_engine_get_inference (dg_application_get_engine (h->app))),
       ==, 24);
-  gtk_switch_set_active (GTK_SWITCH (find_id (GTK_WIDGET (prefs), "notify_switch")), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (dg_app_harness_find_id (GTK_WIDGET (prefs), "notify_switch")),
+                         FALSE);
   g_assert_false (
       g_settings_get_boolean (dg_application_get_settings (h->app), "notify-on-finish"));
   g_settings_reset (dg_application_get_settings (h->app), "notify-on-finish");
 
   /* Self-registration: the default from the configuration, then stored in the database. */
   {
-    GtkSwitch *registration = GTK_SWITCH (find_id (GTK_WIDGET (prefs), "registration_switch"));
+    GtkSwitch *registration =
+        GTK_SWITCH (dg_app_harness_find_id (GTK_WIDGET (prefs), "registration_switch"));
 
     g_assert_true (gtk_switch_get_active (registration));
     gtk_switch_set_active (registration, FALSE);
