@@ -465,6 +465,10 @@ job_flow (DgAppHarness *h, gpointer data)
   editor = DG_JOB_EDITOR (dg_app_harness_find_id (window, "job_editor"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
   g_assert_cmpint (dg_job_editor_get_records (editor), ==, 25);
+  /* The workstation's owner is not held to the shared server's 200 records per job. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (
+                         dg_app_harness_find_id (GTK_WIDGET (editor), "records_spin")))),
+                     ==, DG_CONFIG_OWNER_MAX_RECORDS);
   g_assert_nonnull (dg_job_editor_get_problem (editor));
 
   gtk_editable_set_text (GTK_EDITABLE (dg_app_harness_find_id (GTK_WIDGET (editor), "title_row")),

@@ -109,6 +109,7 @@ test_defaults (void)
 
   g_assert_null (c->app_base_url); /* $R1EN_HOST_IP is unset */
   g_assert_cmpint (c->max_records_per_job, ==, 200);
+  g_assert_cmpint (c->owner_max_records_per_job, ==, DG_CONFIG_OWNER_MAX_RECORDS);
   g_assert_cmpint (c->job_poll_seconds, ==, 5);
   g_assert_cmpint (c->update_every_k_requests, ==, 5);
   g_assert_cmpint (c->max_concurrent_jobs, ==, 1);
@@ -179,6 +180,7 @@ test_upstream_overrides (void)
   g_assert_cmpstr (c->app_base_url, ==, "http://app.example:8080");
   g_assert_cmpint (c->server_port, ==, 8080); /* DATAGEN_APP_PORT when DATAGEMS_PORT is unset */
   g_assert_cmpint (c->max_records_per_job, ==, 500);
+  g_assert_cmpint (c->owner_max_records_per_job, ==, 500); /* set: it binds the owner too */
   g_assert_cmpint (c->job_poll_seconds, ==, 2);
   g_assert_cmpint (c->update_every_k_requests, ==, 10);
   g_assert_cmpint (c->max_concurrent_jobs, ==, 3);
@@ -333,6 +335,7 @@ test_numbers (void)
     g_assert_cmpint (c->idle_poll_seconds, ==, 7);
     g_assert_cmpint (d->job_poll_seconds, ==, -3); /* the worker repeats at once, as upstream */
     g_assert_cmpint (d->max_records_per_job, ==, G_MAXINT);
+    g_assert_cmpint (d->owner_max_records_per_job, ==, G_MAXINT);
     g_assert_cmpint (d->update_every_k_requests, ==, 0); /* Number(" ") is 0 */
   }
 }

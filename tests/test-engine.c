@@ -285,6 +285,21 @@ test_draft_failures (Fixture *f, gconstpointer data)
   request = people_request (201);
   none = dg_engine_draft_from_schema (f->engine, "ana", &request, schema, &error);
   g_assert_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "between 1 and 200"));
+  g_clear_error (&error);
+
+  /* The web limit binds remote users, not the database's owner at this machine. */
+  request.by_owner = TRUE;
+  {
+    g_autoptr (DgDraft) owner_draft =
+        dg_engine_draft_from_schema (f->engine, "ana", &request, schema, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (owner_draft);
+  }
+  request.total_records = (gint64) DG_CONFIG_OWNER_MAX_RECORDS + 1;
+  none = dg_engine_draft_from_schema (f->engine, "ana", &request, schema, &error);
+  g_assert_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID);
 }
 
 /* Several threads draft and confirm from ONE caller-owned schema and inference object.

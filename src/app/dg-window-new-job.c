@@ -177,7 +177,7 @@ dg_window_new_job (DgWindow *self)
   g_clear_pointer (&self->draft, dg_draft_unref);
   dg_job_editor_reset (self->job_editor, g_settings_get_int (self->settings, "default-records"),
                        g_settings_get_boolean (self->settings, "default-dataset-mode"));
-  dg_job_editor_set_max_records (self->job_editor, config->max_records_per_job);
+  dg_job_editor_set_max_records (self->job_editor, config->owner_max_records_per_job);
   g_object_set_data (G_OBJECT (self), USER_PROFILES_KEY, NULL);
   set_profiles (self, NULL);
   if (dg_application_get_profiles (app) != NULL)
@@ -272,6 +272,8 @@ fill_request (DgWindow *self, DgDraftRequest *request, char **instructions)
   request->instructions = *instructions;
   request->dataset_mode = dg_job_editor_get_dataset_mode (self->job_editor);
   request->previous_token = self->draft ? self->draft->token : NULL;
+  /* Whoever signs in at this workstation owns its database (see DgConfig). */
+  request->by_owner = TRUE;
 }
 
 static void

@@ -9,11 +9,6 @@
 #include "dg-cli-commands.h"
 #include "dg-json-reader.h"
 
-/* Records per job when DATAGEN_MAX_RECORDS_PER_JOB is not set. That variable bounds what
- * remote users may ask of a shared server (upstream's default is 200); whoever runs the CLI
- * owns the database, so only an explicit setting limits them. */
-#define CLI_MAX_RECORDS_PER_JOB "100000000"
-
 /**
  * dg_cli_load_config:
  *
@@ -22,12 +17,7 @@
 DgConfig *
 dg_cli_load_config (GError **error)
 {
-  g_auto (GStrv) env = g_get_environ ();
-  const char *limit = g_environ_getenv (env, "DATAGEN_MAX_RECORDS_PER_JOB");
-
-  if (limit == NULL || *limit == '\0')
-    env = g_environ_setenv (env, "DATAGEN_MAX_RECORDS_PER_JOB", CLI_MAX_RECORDS_PER_JOB, TRUE);
-  return dg_config_new_from_environ ((const char *const *) env, error);
+  return dg_config_new_from_environ (NULL, error);
 }
 
 DgStore *

@@ -180,6 +180,7 @@ dg_cli_generate (int argc, char **argv)
                              : _ ("Realistic, varied records that follow the schema.");
   request.dataset_mode = dataset_mode;
   request.endpoint = endpoint;
+  request.by_owner = TRUE; /* whoever runs the CLI owns the database (see DgConfig) */
 
   if (schema != NULL)
     draft = dg_engine_draft_from_schema (engine, owner, &request, schema, &error);

@@ -489,9 +489,13 @@ static void
 load_jobs (Loader *ld)
 {
   DgConfig *c = ld->config;
+  double explicit_limit;
 
   c->app_base_url = ld_host_port (ld, "DATAGEN_APP_HOST", "DATAGEN_APP_PORT");
   c->max_records_per_job = ld_int (ld, "DATAGEN_MAX_RECORDS_PER_JOB", 200);
+  c->owner_max_records_per_job = ld_number (ld, "DATAGEN_MAX_RECORDS_PER_JOB", &explicit_limit)
+                                     ? c->max_records_per_job
+                                     : DG_CONFIG_OWNER_MAX_RECORDS;
   c->job_poll_seconds = ld_int (ld, "DATAGEN_JOB_POLL_SECONDS", 5);
   c->update_every_k_requests = ld_int (ld, "DATAGEN_UPDATE_EVERY_K_REQUESTS", 5);
   c->max_concurrent_jobs = ld_int (ld, "DATAGEN_MAX_CONCURRENT_JOBS_PER_INSTANCE", 1);

@@ -25,6 +25,9 @@ GQuark dg_config_error_quark (void);
  */
 typedef struct _DgConfig DgConfig;
 
+/* Records per job for the database's owner when DATAGEN_MAX_RECORDS_PER_JOB is not set. */
+#define DG_CONFIG_OWNER_MAX_RECORDS 100000000
+
 struct _DgConfig {
   /*< private >*/
   gatomicrefcount ref_count;
@@ -74,6 +77,9 @@ struct _DgConfig {
   /* Application / jobs */
   char *app_base_url;        /* DATAGEN_APP_HOST/PORT by the host/port rule (kept for compatibility) */
   int max_records_per_job;   /* DATAGEN_MAX_RECORDS_PER_JOB (200) */
+  int owner_max_records_per_job; /* the same when it is set, else DG_CONFIG_OWNER_MAX_RECORDS:
+                                  * the web limit binds remote users of a shared server, not
+                                  * whoever owns the database (the CLI, the desktop app) */
   int job_poll_seconds;      /* DATAGEN_JOB_POLL_SECONDS (5) */
   int update_every_k_requests; /* DATAGEN_UPDATE_EVERY_K_REQUESTS (5) */
   int max_concurrent_jobs;   /* DATAGEN_MAX_CONCURRENT_JOBS_PER_INSTANCE (1) */

@@ -88,12 +88,15 @@ check_request (DgEngine *self, const DgDraftRequest *request, GError **error)
       !check_length (request->description, "The description", 2000, error) ||
       !check_length (request->instructions, "The instructions", 8000, error))
     return FALSE;
-  if (request->total_records < 1 || request->total_records > self->config->max_records_per_job)
+  int limit = request->by_owner ? self->config->owner_max_records_per_job
+                                : self->config->max_records_per_job;
+
+  if (request->total_records < 1 || request->total_records > limit)
     {
       g_set_error (error, DG_ENGINE_ERROR, DG_ENGINE_ERROR_INVALID,
                    "The number of records must be between 1 and %d "
                    "(DATAGEN_MAX_RECORDS_PER_JOB)",
-                   self->config->max_records_per_job);
+                   limit);
       return FALSE;
     }
   return TRUE;

@@ -94,7 +94,8 @@ void          dg_engine_job_changed        (DgEngine      *self,
 
 typedef struct {
   const char          *title;          /* 1..200 characters */
-  gint64               total_records;  /* 1..DATAGEN_MAX_RECORDS_PER_JOB */
+  gint64               total_records;  /* 1..DATAGEN_MAX_RECORDS_PER_JOB (by_owner: 1..the
+                                        * owner's limit, see DgConfig) */
   const char          *description;    /* 1..2000 */
   const char          *instructions;   /* 1..8000 */
   gboolean             dataset_mode;
@@ -103,6 +104,8 @@ typedef struct {
   JsonObject          *inference;      /* nullable: upstream draft fields the token carries
                                         * (profileId, inferenceBaseUrl, inferencePath,
                                         * inferenceModel, inferenceParams) */
+  gboolean             by_owner;       /* asked at this machine by whoever owns the database
+                                        * (CLI, desktop), not through the shared web API */
 } DgDraftRequest;
 
 /* A schema draft. Read-only. */
